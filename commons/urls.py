@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from commons import views  # noqa: F401
+
+
+commons_patterns = [
+    path("accounts/", views.account, name="account"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/profile/", views.profile_edit, name="profile_edit"),
+    path("household/", views.household, name="household"),
+    path("household/learners/add/", views.learner_add, name="learner_add"),
+    path("household/learners/<int:pk>/", views.learner_detail, name="learner_detail"),
+    path("household/learners/<int:pk>/edit/", views.learner_edit, name="learner_edit"),
+    path("household/learners/<int:pk>/remove/", views.learner_remove, name="learner_remove"),
+    path("household/learners/<int:pk>/invite/", views.guardian_invite, name="guardian_invite"),
+    path("household/learners/<int:pk>/login/", views.learner_login, name="learner_login"),
+    path(
+        "household/invitations/<str:token>/",
+        views.invitation_accept,
+        name="invitation_accept",
+    ),
+]
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    # Django's own names (login, logout, password_reset, …), which its views reverse.
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include((commons_patterns, "commons"))),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]
