@@ -1,7 +1,6 @@
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.utils.functional import cached_property
-
-from csp.middleware import CSPMiddleware, PolicyParts
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

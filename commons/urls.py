@@ -6,7 +6,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from commons import views  # noqa: F401
 
-
 commons_patterns = [
     path("accounts/", views.account, name="account"),
     path("accounts/signup/", views.signup, name="signup"),
@@ -31,6 +30,7 @@ urlpatterns = [
     # Django's own names (login, logout, password_reset, …), which its views reverse.
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include((commons_patterns, "commons"))),
+    path("", include("groups.urls")),
 ]
 
 if settings.DEBUG:

@@ -60,6 +60,8 @@ class Learner(models.Model):
         help_text=_("May tutors photograph this learner's work with the learner in view?"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set from the "add a learner" form, so a resubmitted form finds the learner it made.
+    creation_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = LearnerQuerySet.as_manager()
 

@@ -35,7 +35,7 @@ class HomePage(BodyPageMixin, Page):
     """The front page of the commons: one per site."""
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["commons.StandardPage"]
+    subpage_types = ["commons.StandardPage", "groups.GroupIndexPage"]
     max_count = 1
 
     content_panels = Page.content_panels + BodyPageMixin.body_panels
@@ -49,7 +49,7 @@ class HomePage(BodyPageMixin, Page):
 class StandardPage(BodyPageMixin, Page):
     """A plain content page: about, the safeguarding policy, the privacy notice."""
 
-    parent_page_types = ["commons.HomePage", "commons.StandardPage"]
+    parent_page_types = ["commons.HomePage", "commons.StandardPage", "groups.GroupPage"]
     subpage_types = ["commons.StandardPage"]
 
     content_panels = Page.content_panels + BodyPageMixin.body_panels

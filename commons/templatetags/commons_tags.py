@@ -1,0 +1,96 @@
+from dataclasses import dataclass
+
+from django import template
+from wagtail.embeds import embeds
+from wagtail.embeds.exceptions import EmbedException
+from wagtail.models import Page, Site
+
+register = template.Library()
+
+# The site-wide pages the footer links to, when they exist under the home page.
+FOOTER_PAGE_SLUGS = ("about", "safeguarding", "privacy")
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    url: str
+    current: str = ""  # the aria-current value: "page", "true" (a section) or ""
+
+
+def _site_root(request) -> Page | None:
+    site = Site.find_for_request(request)
+    return site.root_page if site else None
+
+
+def _aria_current(url: str, path: str) -> str:
+    if url == path:
+        return "page"
+    if url != "/" and path.startswith(url):
+        return "true"
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> list[MenuItem]:
+    """Return the home page's live children shown in menus, marking the current section.
+
+    Costs one query once the request's site is known (Wagtail caches it on the request).
+    """
+    request = context.get("request")
+    root = _site_root(request) if request else None
+    if root is None:
+        return []
+    pages = root.get_children().live().in_menu()
+    items = []
+    for page in pages:
+        url = page.get_url(request=request)
+        if url:
+            items.append(MenuItem(page.title, url, _aria_current(url, request.path)))
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def footer_pages(context) -> list[MenuItem]:
+    """Return the about, safeguarding and privacy pages that exist, in that order."""
+    request = context.get("request")
+    root = _site_root(request) if request else None
+    if root is None:
+        return []
+    pages = {
+        page.slug: page for page in root.get_children().live().filter(slug__in=FOOTER_PAGE_SLUGS)
+    }
+    items = []
+    for slug in FOOTER_PAGE_SLUGS:
+        if slug in pages and (url := pages[slug].get_url(request=request)):
+            items.append(MenuItem(pages[slug].title, url, _aria_current(url, request.path)))
+    return items
+
+
+@dataclass(frozen=True)
+class EmbedView:
+    html: str
+    title: str
+    provider_name: str
+
+
+# YouTube's oEmbed answers with www.youtube.com players; the public Content-Security-Policy
+# allows only its privacy-enhanced (no-cookie) domain.
+PRIVACY_ENHANCED_PLAYERS = {
+    "https://www.youtube.com/embed/": "https://www.youtube-nocookie.com/embed/",
+}
+
+
+@register.simple_tag
+def embed_for(value) -> EmbedView | None:
+    """Return the embed for an EmbedBlock value, privacy-enhanced, or None if it fails."""
+    if not value:
+        return None
+    try:
+        embed = embeds.get_embed(value.url, value.max_width, value.max_height)
+    except EmbedException:
+        return None
+    html = embed.html
+    for player, private_player in PRIVACY_ENHANCED_PLAYERS.items():
+        html = html.replace(player, private_player)
+    return EmbedView(html, embed.title, embed.provider_name)

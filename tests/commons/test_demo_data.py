@@ -1,0 +1,119 @@
+"""`load_demo_data` builds the Ashby Vale commons on a fresh database, and again safely."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from wagtail.models import Page, Revision
+
+from commons.management.commands.load_demo_data import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    SAFEGUARDING_LEAD_NAME,
+)
+from commons.models import HomePage, Learner, Neighbourhood, SiteSettings, StandardPage, User
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    return {
+        "pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "users": User.objects.count(),
+        "learners": Learner.objects.count(),
+        "neighbourhoods": Neighbourhood.objects.count(),
+    }
+
+
+@pytest.fixture
+def demo():
+    """Load the demo data twice, returning the counts after each run and the last output."""
+    call_command("load_demo_data", force=True, stdout=StringIO())
+    first = counts()
+    out = StringIO()
+    call_command("load_demo_data", force=True, stdout=out)
+    return {"first": first, "second": counts(), "output": out.getvalue()}
+
+
+def test_loading_twice_creates_nothing_new(demo):
+    assert demo["first"] == demo["second"]
+    assert demo["first"]["users"] == len(DEMO_USERS)
+    assert demo["first"]["learners"] == 2
+    assert "already up to date" in demo["output"]
+
+
+def test_output_lists_every_login_and_the_password(demo):
+    assert DEMO_PASSWORD in demo["output"]
+    for spec in DEMO_USERS:
+        assert spec.username in demo["output"]
+
+
+def test_every_demo_user_has_the_demo_password(demo):
+    for spec in DEMO_USERS:
+        user = User.objects.get(username=spec.username)
+        assert user.check_password(DEMO_PASSWORD), spec.username
+        assert user.display_name
+
+
+def test_only_the_admin_is_a_superuser(demo):
+    assert list(User.objects.filter(is_superuser=True).values_list("username", flat=True)) == [
+        "admin"
+    ]
+
+
+def test_parent_guards_maya_and_leo(demo):
+    parent = User.objects.get(username="parent")
+
+    children = Learner.objects.guarded_by(parent).order_by("birth_year")
+
+    assert [(c.name, c.birth_year) for c in children] == [("Maya", 2016), ("Leo", 2019)]
+
+
+def test_the_learner_login_is_mayas_own(demo):
+    learner = User.objects.get(username="learner")
+
+    assert learner.is_learner_login
+    assert learner.learner_profile.name == "Maya"
+    assert learner.email == ""
+
+
+def test_site_settings_name_the_place_and_safeguarding_lead(demo):
+    settings = SiteSettings.objects.get()
+
+    assert settings.place_name == "Ashby Vale"
+    assert settings.safeguarding_lead_name == SAFEGUARDING_LEAD_NAME
+    assert settings.contact_email.endswith("example.org")
+
+
+def test_standard_pages_are_published_under_home(demo):
+    home = HomePage.objects.get()
+    pages = {p.slug: p for p in StandardPage.objects.child_of(home).live()}
+
+    assert set(pages) >= {"about", "safeguarding", "privacy"}
+    assert pages["about"].show_in_menus
+    assert pages["safeguarding"].show_in_menus
+    assert not pages["privacy"].show_in_menus
+
+
+def test_policies_say_what_they_must(demo, client):
+    safeguarding = client.get("/safeguarding/").content.decode()
+    privacy = client.get("/privacy/").content.decode()
+
+    assert SAFEGUARDING_LEAD_NAME in safeguarding.split("<main", 1)[1].split("</main>")[0]
+    assert "first name or nickname only" in privacy
+    assert "never shown publicly" in privacy
+    assert "My household" in privacy
+
+
+def test_home_page_shows_the_demo_commons(demo, client):
+    html = client.get("/").content.decode()
+
+    assert "<h1>Learning together in Ashby Vale</h1>" in html
+    assert "Can you give an hour a week?" in html
+    assert 'href="/privacy/"' in html
+
+
+def test_demo_data_refuses_to_run_with_debug_off_unless_forced():
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("load_demo_data", stdout=StringIO())

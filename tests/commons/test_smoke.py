@@ -1,0 +1,111 @@
+"""Every named URL and every page type answers each role as the access table says."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from wagtail.models import Page, get_page_models
+
+from commons.models import GuardianInvitation, HomePage, StandardPage
+from groups.models import GroupIndexPage, GroupPage
+from tests.factories import group_index, make_group
+
+pytestmark = pytest.mark.django_db
+
+OK, LOGIN, GONE, NOT_FOUND = 200, "login", 410, 404
+ROLES = ["anonymous", "stranger", "guardian", "learner"]
+
+# Named URL → (builder of its args, what each role in ROLES gets).
+URL_TABLE = {
+    "login": (None, [OK, OK, OK, OK]),
+    "logout": (None, [405, 405, 405, 405]),  # POST only
+    "password_change": (None, [LOGIN, OK, OK, OK]),
+    "password_change_done": (None, [LOGIN, OK, OK, OK]),
+    "password_reset": (None, [OK, OK, OK, OK]),
+    "password_reset_done": (None, [OK, OK, OK, OK]),
+    "password_reset_confirm": (lambda w: ["MQ", "set-password"], [OK, OK, OK, OK]),
+    "password_reset_complete": (None, [OK, OK, OK, OK]),
+    "commons:signup": (None, [OK, 302, 302, 302]),
+    "commons:account": (None, [LOGIN, OK, OK, 302]),
+    "commons:profile_edit": (None, [LOGIN, OK, OK, NOT_FOUND]),
+    "commons:household": (None, [LOGIN, OK, OK, NOT_FOUND]),
+    "commons:learner_add": (None, [LOGIN, OK, OK, NOT_FOUND]),
+    "commons:learner_detail": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, OK]),
+    "commons:learner_edit": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
+    "commons:learner_remove": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
+    "commons:guardian_invite": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
+    "commons:learner_login": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
+    "commons:invitation_accept": (lambda w: [w.invitation.token], [OK, OK, OK, OK]),
+}
+
+# Page type → builder of a live instance; every role may read every published page.
+PAGE_BUILDERS = {
+    HomePage: lambda w: HomePage.objects.get(),
+    StandardPage: lambda w: HomePage.objects.get().add_child(
+        instance=StandardPage(title="About", slug="about")
+    ),
+    GroupIndexPage: lambda w: group_index(),
+    GroupPage: lambda w: make_group(title="Riverside Home Ed"),
+}
+
+# Routes that belong to libraries and are tested there, not by this table.
+LIBRARY_PREFIXES = ("wagtail", "wagtailadmin", "wagtaildocs", "wagtailimages", "wagtailsearch")
+
+
+def named_urls(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_urls(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+class World:
+    def __init__(self, parent, stranger, child, child_login):
+        self.users = {"anonymous": None, "stranger": stranger, "guardian": parent}
+        self.users["learner"] = child_login
+        self.child = child
+        self.invitation = GuardianInvitation.objects.create(
+            learner=child, email="x@example.org", invited_by=parent
+        )
+
+
+@pytest.fixture
+def world(parent, stranger, child, child_login):
+    return World(parent, stranger, child, child_login)
+
+
+def test_every_named_url_is_in_the_table():
+    ours = {name for name in named_urls() if not name.split(":")[0].startswith(LIBRARY_PREFIXES)}
+    assert ours - set(URL_TABLE) == set(), "add these routes to URL_TABLE"
+
+
+@pytest.mark.parametrize("name", sorted(URL_TABLE))
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_named_url_answers_each_role(client, client_for, world, name, role_index):
+    build_args, expected = URL_TABLE[name]
+    url = reverse(name, args=build_args(world) if build_args else None)
+    client.logout()
+    response = client_for(world.users[ROLES[role_index]]).get(url)
+
+    want = expected[role_index]
+    if want == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code == want
+
+
+def test_every_page_type_has_a_builder():
+    ours = {m for m in get_page_models() if m._meta.app_label in {"commons", "groups", "learning"}}
+    assert ours - set(PAGE_BUILDERS) == set()
+
+
+@pytest.mark.parametrize("model", PAGE_BUILDERS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_every_page_type_renders_for_every_role(client_for, world, model, role_index):
+    page = PAGE_BUILDERS[model](world)
+    assert isinstance(page, Page)
+    response = client_for(world.users[ROLES[role_index]]).get(page.url)
+    assert response.status_code == 200
+    assert page.title in response.text
