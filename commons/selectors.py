@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from commons.models import GuardianInvitation, Learner, User
+from commons.models import Booking, GuardianInvitation, Learner, User
 
 
 def learners_visible_to(user: User) -> QuerySet[Learner]:
@@ -35,3 +35,12 @@ def open_invitation(token: str) -> GuardianInvitation | None:
         .filter(token=token)
         .first()
     )
+
+
+def bookings_decidable_by(user: User) -> QuerySet[Booking]:
+    """Return the bookings of the spaces this user manages (every booking for a superuser)."""
+    if not user.is_authenticated:
+        return Booking.objects.none()
+    if user.is_superuser:
+        return Booking.objects.all()
+    return Booking.objects.filter(space__managers=user)

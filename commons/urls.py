@@ -4,7 +4,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from commons import views  # noqa: F401
+from commons import views
+from learning.api import api_router
 
 commons_patterns = [
     path("accounts/", views.account, name="account"),
@@ -17,6 +18,7 @@ commons_patterns = [
     path("household/learners/<int:pk>/remove/", views.learner_remove, name="learner_remove"),
     path("household/learners/<int:pk>/invite/", views.guardian_invite, name="guardian_invite"),
     path("household/learners/<int:pk>/login/", views.learner_login, name="learner_login"),
+    path("spaces/bookings/<int:pk>/review/", views.booking_review, name="booking_review"),
     path(
         "household/invitations/<str:token>/",
         views.invitation_accept,
@@ -27,6 +29,7 @@ commons_patterns = [
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),
     # Django's own names (login, logout, password_reset, …), which its views reverse.
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include((commons_patterns, "commons"))),

@@ -1,6 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from commons.choices import Weekday
+
+__all__ = ["CheckLevel", "GroupKind", "JoinPolicy", "MembershipStatus", "Role", "Weekday"]
+
 
 class GroupKind(models.TextChoices):
     PARENT_COOP = "parent_coop", _("Parent co-op")
@@ -12,16 +16,6 @@ class GroupKind(models.TextChoices):
 class JoinPolicy(models.TextChoices):
     OPEN = "open", _("Open: anyone may join")
     APPROVAL = "approval", _("By approval of the group's admins")
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
 
 
 class Role(models.TextChoices):

@@ -1,11 +1,12 @@
 """Builders for test data: one factory a model, sensible defaults, override what matters."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 
-from commons.models import HomePage, Learner, User
+from commons.models import HomePage, Learner, OpeningPeriod, SpaceIndexPage, SpacePage, User
 from groups import services as group_services
 from groups.choices import CheckLevel, GroupKind, Role
 from groups.models import GroupIndexPage, GroupPage
@@ -112,3 +113,40 @@ def make_check(*, tutor, group, by, certificate_date=None, level=CheckLevel.ENHA
         by=by,
         group=group,
     )
+
+
+def space_index() -> SpaceIndexPage:
+    """Return the site's space directory, making it under the home page if missing."""
+    index = SpaceIndexPage.objects.first()
+    if index is None:
+        home = HomePage.objects.get()
+        index = home.add_child(instance=SpaceIndexPage(title="Spaces", slug="spaces"))
+    return index
+
+
+def make_space(*, title: str | None = None, managers=(), opening=None, **fields) -> SpacePage:
+    """Create a published space; by default open every day 08:00–22:00, no approval."""
+    title = title or f"Hall {SpacePage.objects.count() + 1}"
+    defaults = {
+        "slug": slugify(title),
+        "address": "1 High Street, Ashby Vale",
+        "capacity": 40,
+        "summary": f"{title} is a bright hall with a kitchen.",
+        "min_booking_minutes": 30,
+        "max_booking_minutes": 480,
+        "min_notice_hours": 0,
+        "max_days_ahead": 365,
+        "buffer_minutes": 0,
+        "requires_approval": False,
+    }
+    space = SpacePage(title=title, **{**defaults, **fields})
+    periods = opening if opening is not None else [(day, time(8), time(22)) for day in range(7)]
+    space.opening_periods = [OpeningPeriod(weekday=d, opens=o, closes=c) for d, o, c in periods]
+    space.managers = list(managers)
+    space_index().add_child(instance=space)
+    return space
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """An aware datetime for a local wall-clock time in the site's time zone."""
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))

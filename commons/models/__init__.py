@@ -2,9 +2,27 @@ from .households import GuardianInvitation, Learner
 from .pages import HomePage, StandardPage
 from .places import Neighbourhood
 from .site_settings import SiteSettings
+from .spaces import (
+    Booking,
+    BookingSeries,
+    Closure,
+    Facility,
+    OpeningPeriod,
+    SpaceIndexPage,
+    SpacePage,
+    SpacePhoto,
+)
 from .users import User
 
 __all__ = [
+    "Booking",
+    "BookingSeries",
+    "Closure",
+    "Facility",
+    "OpeningPeriod",
+    "SpaceIndexPage",
+    "SpacePage",
+    "SpacePhoto",
     "GuardianInvitation",
     "HomePage",
     "Learner",

@@ -35,7 +35,12 @@ class HomePage(BodyPageMixin, Page):
     """The front page of the commons: one per site."""
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["commons.StandardPage", "groups.GroupIndexPage"]
+    subpage_types = [
+        "commons.StandardPage",
+        "groups.GroupIndexPage",
+        "learning.CurriculumIndexPage",
+        "commons.SpaceIndexPage",
+    ]
     max_count = 1
 
     content_panels = Page.content_panels + BodyPageMixin.body_panels

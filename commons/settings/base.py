@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
     "axes",
     "csp",
     "django.contrib.auth",
@@ -218,6 +220,13 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 ADMIN_URL_PREFIX = "/admin/"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# The read-only API (Wagtail API v2): JSON only, no browsable HTML, no writes.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+}
 
 WAGTAIL_SITE_NAME = "Commons"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")

@@ -195,7 +195,7 @@ def test_a_failing_mail_server_does_not_lose_the_invitation(
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr("commons.services.send_mail", broken)
+    monkeypatch.setattr("commons.services.mail.send_mail", broken)
     client = client_for(parent)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(learner_url("guardian_invite", child), {"email": "alex@example.org"})

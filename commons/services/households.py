@@ -6,34 +6,16 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commons.models import GuardianInvitation, Learner
+from commons.services.mail import send_mail_after_commit
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
-
-
-def send_mail_after_commit(*, subject: str, template: str, context: dict, to: list[str]) -> None:
-    """Send an email once the surrounding transaction commits; log, never raise, on failure."""
-
-    def send():
-        try:
-            send_mail(
-                subject=subject,
-                message=render_to_string(template, context),
-                from_email=None,
-                recipient_list=to,
-            )
-        except Exception:
-            logger.exception("Could not send %r to %s", subject, ", ".join(to))
-
-    transaction.on_commit(send)
 
 
 @transaction.atomic

@@ -1,0 +1,429 @@
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from commons.blocks import BaseStreamBlock
+from commons.choices import BookingStatus, Weekday
+from commons.models.pages import BodyPageMixin
+
+
+class Facility(models.Model):
+    """Something a space offers: a kitchen, a projector, a piano, an outdoor area."""
+
+    name = models.CharField(
+        _("name"), max_length=60, unique=True, help_text=_("For example “Kitchen”.")
+    )
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, help_text=_("Used in filters."))
+
+    class Meta:
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpaceIndexPage(BodyPageMixin, Page):
+    """The town's shared spaces: one directory, under the home page."""
+
+    parent_page_types = ["commons.HomePage"]
+    subpage_types = ["commons.SpacePage"]
+    max_count = 1
+
+    content_panels = Page.content_panels + BodyPageMixin.body_panels
+    search_fields = Page.search_fields + BodyPageMixin.body_search_fields
+
+    class Meta:
+        verbose_name = _("space directory")
+        verbose_name_plural = _("space directories")
+
+
+ACCESS_FEATURES = [
+    ("step_free", _("Step-free access")),
+    ("accessible_toilet", _("Accessible toilet")),
+    ("hearing_loop", _("Hearing loop")),
+    ("parking", _("Parking")),
+    ("baby_change", _("Baby change")),
+]
+
+
+class SpacePage(RoutablePageMixin, Page):
+    """A hall or room groups can book, with its own rules and managers."""
+
+    address = models.TextField(
+        _("address"), max_length=300, help_text=_("The full postal address.")
+    )
+    neighbourhood = models.ForeignKey(
+        "commons.Neighbourhood",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="spaces",
+        verbose_name=_("neighbourhood"),
+        help_text=_("Which part of town it is in."),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), help_text=_("How many people it holds safely.")
+    )
+    summary = models.TextField(
+        _("summary"), max_length=300, help_text=_("One or two sentences shown in the directory.")
+    )
+    description = StreamField(
+        BaseStreamBlock(),
+        blank=True,
+        verbose_name=_("description"),
+        help_text=_("What the space is like and what it suits."),
+    )
+    facilities = ParentalManyToManyField(
+        Facility,
+        blank=True,
+        related_name="spaces",
+        verbose_name=_("facilities"),
+        help_text=_("What the space offers."),
+    )
+    step_free = models.BooleanField(
+        _("step-free access"), default=False, help_text=_("No steps from the street to the room.")
+    )
+    accessible_toilet = models.BooleanField(
+        _("accessible toilet"), default=False, help_text=_("A wheelchair-accessible toilet.")
+    )
+    hearing_loop = models.BooleanField(
+        _("hearing loop"), default=False, help_text=_("An induction loop is fitted.")
+    )
+    parking = models.BooleanField(
+        _("parking"), default=False, help_text=_("Parking on site or next door.")
+    )
+    baby_change = models.BooleanField(
+        _("baby change"), default=False, help_text=_("Somewhere to change a nappy.")
+    )
+
+    min_booking_minutes = models.PositiveSmallIntegerField(
+        _("shortest booking (minutes)"),
+        default=30,
+        help_text=_("Bookings shorter than this are refused."),
+    )
+    max_booking_minutes = models.PositiveSmallIntegerField(
+        _("longest booking (minutes)"),
+        default=480,
+        help_text=_("Bookings longer than this are refused."),
+    )
+    min_notice_hours = models.PositiveSmallIntegerField(
+        _("notice needed (hours)"),
+        default=24,
+        help_text=_("How long before the start a request must come in."),
+    )
+    max_days_ahead = models.PositiveSmallIntegerField(
+        _("bookable ahead (days)"), default=180, help_text=_("How far ahead groups may book.")
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        _("changeover (minutes)"),
+        default=0,
+        help_text=_("Time kept free after each booking for tidying up."),
+    )
+    requires_approval = models.BooleanField(
+        _("requests need approval"),
+        default=True,
+        help_text=_(
+            "If ticked, a manager approves each request; otherwise free slots are "
+            "confirmed at once."
+        ),
+    )
+    weekly_quota_hours = models.PositiveSmallIntegerField(
+        _("weekly hours per group"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The most hours one group may book here in a week (Monday to Sunday). Blank: no limit."
+        ),
+    )
+    managers = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_spaces",
+        verbose_name=_("managers"),
+        help_text=_("The people who approve or decline requests for this space."),
+    )
+    key_holder = models.CharField(
+        _("key holder"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who to collect the key from, and how."),
+    )
+    door_code = models.CharField(
+        _("door code"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown only to groups with a confirmed booking."),
+    )
+
+    parent_page_types = ["commons.SpaceIndexPage"]
+    subpage_types: list[str] = []
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("address"), FieldPanel("neighbourhood"), FieldPanel("capacity")],
+            heading=_("Where and how big"),
+        ),
+        InlinePanel("photos", heading=_("Photos"), label=_("Photo")),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("facilities")] + [FieldPanel(name) for name, _label in ACCESS_FEATURES],
+            heading=_("Facilities and access"),
+        ),
+        InlinePanel("opening_periods", heading=_("Opening hours"), label=_("Opening period")),
+        InlinePanel("closures", heading=_("Closures"), label=_("Closure")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("min_booking_minutes"), FieldPanel("max_booking_minutes")]
+                ),
+                FieldRowPanel([FieldPanel("min_notice_hours"), FieldPanel("max_days_ahead")]),
+                FieldRowPanel([FieldPanel("buffer_minutes"), FieldPanel("weekly_quota_hours")]),
+                FieldPanel("requires_approval"),
+            ],
+            heading=_("Booking rules"),
+        ),
+        FieldPanel("managers"),
+        MultiFieldPanel(
+            [FieldPanel("key_holder"), FieldPanel("door_code")], heading=_("Getting in")
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("address"),
+        index.SearchField("description"),
+        index.FilterField("capacity"),
+        index.RelatedFields("neighbourhood", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        verbose_name = _("space")
+        verbose_name_plural = _("spaces")
+
+    def clean(self):
+        super().clean()
+        if (
+            self.min_booking_minutes is not None
+            and self.max_booking_minutes is not None
+            and self.min_booking_minutes > self.max_booking_minutes
+        ):
+            raise ValidationError(
+                {
+                    "max_booking_minutes": _(
+                        "The longest booking must not be shorter than the shortest."
+                    )
+                }
+            )
+
+    @property
+    def buffer(self) -> timedelta:
+        return timedelta(minutes=self.buffer_minutes)
+
+    def access_features(self) -> list[str]:
+        return [label for name, label in ACCESS_FEATURES if getattr(self, name)]
+
+
+class SpacePhoto(Orderable):
+    page = ParentalKey(SpacePage, on_delete=models.CASCADE, related_name="photos")
+    image = models.ForeignKey(
+        "wagtailimages.Image", on_delete=models.CASCADE, related_name="+", verbose_name=_("image")
+    )
+    caption = models.CharField(
+        _("caption"), max_length=200, blank=True, help_text=_("Optional words under the photo.")
+    )
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.caption or str(self.image)
+
+
+class OpeningPeriod(Orderable):
+    """A period a space is open on a weekday; a day may have several (9–12, 13–17)."""
+
+    page = ParentalKey(SpacePage, on_delete=models.CASCADE, related_name="opening_periods")
+    weekday = models.PositiveSmallIntegerField(
+        _("day"), choices=Weekday.choices, help_text=_("Day of the week.")
+    )
+    opens = models.TimeField(_("opens"), help_text=_("For example 09:00."))
+    closes = models.TimeField(_("closes"), help_text=_("For example 17:00."))
+
+    panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("opening period")
+        verbose_name_plural = _("opening periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=F("opens")),
+                name="opening_period_closes_after_opening",
+                violation_error_message=_("A space must close after it opens."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class Closure(Orderable):
+    """Dates a space is shut: a holiday, a repair, an election."""
+
+    page = ParentalKey(SpacePage, on_delete=models.CASCADE, related_name="closures")
+    start_date = models.DateField(_("from"), help_text=_("The first day it is closed."))
+    end_date = models.DateField(
+        _("to"), help_text=_("The last day it is closed (the same day for one day).")
+    )
+    reason = models.CharField(
+        _("reason"),
+        max_length=120,
+        help_text=_("Shown to people booking, for example “Polling station”."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldPanel("reason"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="closure_ends_on_or_after_start",
+                violation_error_message=_("A closure must end on or after the day it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.start_date:%d %b %Y}–{self.end_date:%d %b %Y}"
+
+
+class BookingQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=BookingStatus.CONFIRMED)
+
+    def requested(self):
+        return self.filter(status=BookingStatus.REQUESTED)
+
+    def active(self):
+        """Requests still waiting and confirmed bookings: what a new request may clash with."""
+        return self.filter(status__in=[BookingStatus.REQUESTED, BookingStatus.CONFIRMED])
+
+    def for_space(self, space):
+        return self.filter(space=space)
+
+    def between(self, start: datetime, end: datetime):
+        """Bookings whose blocked time (changeover included) touches [start, end)."""
+        return self.filter(start__lt=end, blocked_until__gt=start)
+
+    def for_group(self, group):
+        return self.filter(group=group)
+
+
+class BookingSeries(models.Model):
+    """A weekly or fortnightly repeat: its bookings share it so they can change together."""
+
+    space = models.ForeignKey(
+        SpacePage, on_delete=models.CASCADE, related_name="series", verbose_name=_("space")
+    )
+    group = models.ForeignKey(
+        "groups.GroupPage",
+        on_delete=models.CASCADE,
+        related_name="booking_series",
+        verbose_name=_("group"),
+    )
+    interval_weeks = models.PositiveSmallIntegerField(_("every (weeks)"), default=1)
+    until = models.DateField(_("until"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("booking series")
+        verbose_name_plural = _("booking series")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.group} at {self.space}, every {self.interval_weeks} week(s) until {self.until}"
+        )
+
+
+class Booking(models.Model):
+    """A group's use of a space for a time. Two confirmed bookings of a space never overlap."""
+
+    space = models.ForeignKey(
+        SpacePage, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("space")
+    )
+    group = models.ForeignKey(
+        "groups.GroupPage",
+        on_delete=models.CASCADE,
+        related_name="bookings",
+        verbose_name=_("group"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    title = models.CharField(
+        _("what for"), max_length=120, help_text=_("For example “Maths club”.")
+    )
+    note = models.TextField(_("note for the manager"), blank=True, max_length=1000)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    # end + the space's changeover buffer at the time of booking: what the no-overlap
+    # rule compares, so a later change to the buffer never invalidates old bookings.
+    blocked_until = models.DateTimeField(editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.REQUESTED
+    )
+    series = models.ForeignKey(
+        BookingSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["start", "pk"]
+        indexes = [models.Index(fields=["space", "status", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="booking_ends_after_start",
+                violation_error_message=_("A booking must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(blocked_until__gte=F("end")), name="booking_blocked_until_after_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.start)
+        return f"{self.title}, {self.space.title}, {local:%a %d %b %Y %H:%M}"

@@ -1,0 +1,103 @@
+"""Reads for curricula shared by the library, the curriculum and unit pages and the group page."""
+
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, QuerySet
+from wagtail.models import Page
+
+from groups.models import GroupPage
+from learning.models import CurriculumPage, LearningObjective, Subject, UnitPage
+
+
+def library_curricula() -> QuerySet:
+    """Return every live, public curriculum in the commons, with what a card shows."""
+    return with_card_details(CurriculumPage.objects.live().public())
+
+
+def with_card_details(curricula: QuerySet) -> QuerySet:
+    """Load a card's subjects and "adapted from" with the curricula, in fixed queries."""
+    return curricula.select_related("adapted_from").prefetch_related(
+        Prefetch("subjects", queryset=Subject.objects.order_by("name"))
+    )
+
+
+def library_groups() -> QuerySet:
+    """The live groups a visitor may narrow the library to."""
+    return GroupPage.objects.live().public().order_by("title")
+
+
+def with_publishers(curricula: Iterable[CurriculumPage]) -> list[CurriculumPage]:
+    """Set `publisher` on each curriculum to the group that publishes it (its parent page).
+
+    One query for the lot, however many: each parent's path is its child's path less a step.
+    """
+    curricula = list(curricula)
+    parent_paths = {Page._get_parent_path_from_path(curriculum.path) for curriculum in curricula}
+    groups = {group.path: group for group in GroupPage.objects.filter(path__in=parent_paths)}
+    for curriculum in curricula:
+        curriculum.publisher = groups.get(Page._get_parent_path_from_path(curriculum.path))
+    return curricula
+
+
+def group_curricula(group: GroupPage) -> QuerySet:
+    """The group's own live, public curricula, by title, with their subjects."""
+    return with_card_details(CurriculumPage.objects.live().public().child_of(group)).order_by(
+        "title", "pk"
+    )
+
+
+def current_objectives(unit: UnitPage) -> Iterable[LearningObjective]:
+    """The unit's objectives still taught (not retired), in order.
+
+    Goes through the page's own relation, so a preview shows the objectives being edited.
+    """
+    return unit.objectives.filter(retired=False).order_by("sort_order")
+
+
+def curriculum_units(curriculum: CurriculumPage) -> QuerySet:
+    """The curriculum's live units in order, each with `objectives_taught`: its current
+    objectives in order. Two queries, however many units and objectives."""
+    return (
+        UnitPage.objects.live()
+        .public()
+        .child_of(curriculum)
+        .order_by("path")
+        .prefetch_related(
+            Prefetch(
+                "objectives",
+                queryset=LearningObjective.objects.filter(retired=False).order_by("sort_order"),
+                to_attr="objectives_taught",
+            )
+        )
+    )
+
+
+def adaptations(curriculum: CurriculumPage) -> list[CurriculumPage]:
+    """The live, public curricula adapted from this one, each with its `publisher`."""
+    if curriculum.pk is None:
+        return []
+    copies = CurriculumPage.objects.live().public().filter(adapted_from=curriculum)
+    return with_publishers(copies.order_by("title", "pk"))
+
+
+def neighbouring_units(unit: UnitPage) -> tuple[UnitPage | None, UnitPage | None]:
+    """The live units before and after this one in its curriculum."""
+    siblings = UnitPage.objects.live().sibling_of(unit, inclusive=False)
+    previous = siblings.filter(path__lt=unit.path).order_by("-path").first()
+    following = siblings.filter(path__gt=unit.path).order_by("path").first()
+    return previous, following
+
+
+def curriculum_of(unit: UnitPage) -> CurriculumPage | None:
+    """The curriculum the unit belongs to, with the group that publishes it as `publisher`."""
+    curriculum = CurriculumPage.objects.parent_of(unit).first()
+    if curriculum is None:
+        return None
+    return with_publishers([curriculum])[0]
+
+
+def credited_original(curriculum: CurriculumPage) -> CurriculumPage | None:
+    """The curriculum this one was adapted from, with its `publisher`, or None."""
+    if curriculum.adapted_from_id is None:
+        return None
+    return with_publishers([curriculum.adapted_from])[0]
