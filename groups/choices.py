@@ -3,7 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 from commons.choices import Weekday
 
-__all__ = ["CheckLevel", "GroupKind", "JoinPolicy", "MembershipStatus", "Role", "Weekday"]
+__all__ = [
+    "CheckLevel",
+    "CourseStatus",
+    "EnrolmentStatus",
+    "GroupKind",
+    "JoinPolicy",
+    "MembershipStatus",
+    "Presence",
+    "Role",
+    "SessionStatus",
+    "SignupRole",
+    "SignupStatus",
+    "Weekday",
+]
 
 
 class GroupKind(models.TextChoices):
@@ -37,3 +50,37 @@ class CheckLevel(models.TextChoices):
     STANDARD = "standard", _("Standard DBS")
     ENHANCED = "enhanced", _("Enhanced DBS")
     ENHANCED_BARRED = "enhanced_barred", _("Enhanced DBS with barred-list check")
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CourseStatus(models.TextChoices):
+    OPEN = "open", _("Running")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SignupRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    HELPER = "helper", _("Helper")
+
+
+class SignupStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    OFFERED = "offered", _("Offered, waiting for the group")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EnrolmentStatus(models.TextChoices):
+    ACTIVE = "active", _("Enrolled")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+    ABSENT = "absent", _("Absent")

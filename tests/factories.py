@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from commons.models import HomePage, Learner, OpeningPeriod, SpaceIndexPage, SpacePage, User
 from groups import services as group_services
 from groups.choices import CheckLevel, GroupKind, Role
-from groups.models import GroupIndexPage, GroupPage
+from groups.models import CoursePage, GroupIndexPage, GroupPage, Session
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -150,3 +150,23 @@ def make_space(*, title: str | None = None, managers=(), opening=None, **fields)
 def at(day: date, hour: int, minute: int = 0) -> datetime:
     """An aware datetime for a local wall-clock time in the site's time zone."""
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def make_course(*, group: GroupPage, title: str | None = None, **fields) -> CoursePage:
+    """Create a published course under a group (ages 5–11, 12 places, child-facing)."""
+    title = title or f"Course {CoursePage.objects.count() + 1}"
+    defaults = {"slug": slugify(title), "summary": f"{title}: a term of weekly sessions."}
+    return group.add_child(instance=CoursePage(title=title, **{**defaults, **fields}))
+
+
+def make_session(*, course: CoursePage, start: datetime | None = None, hours: int = 2) -> Session:
+    start = start or at(timezone.localdate() + timedelta(days=7), 10)
+    return Session.objects.create(course=course, start=start, end=start + timedelta(hours=hours))
+
+
+def checked_tutor(*, group: GroupPage, admin: User, **user_fields) -> User:
+    """A tutor of the group with a current safeguarding check, verified by its admin."""
+    user = UserFactory(**user_fields)
+    group_services.add_member(group=group, user=user, role=Role.TUTOR)
+    make_check(tutor=TutorProfileFactory(user=user), group=group, by=admin)
+    return user

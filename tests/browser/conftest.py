@@ -58,6 +58,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.is_relative_to(BROWSER_DIR):
             item.add_marker(pytest.mark.browser)
+            # The live server needs committed data, and each test the migrations' home
+            # page and site back: pytest-django decides that from the marker alone.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

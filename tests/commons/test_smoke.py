@@ -1,12 +1,23 @@
 """Every named URL and every page type answers each role as the access table says."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from wagtail.models import Page, get_page_models
 
 from commons.models import GuardianInvitation, HomePage, StandardPage
+from commons.services import bookings
 from groups.models import GroupIndexPage, GroupPage
-from tests.factories import group_index, make_group
+from tests.factories import (
+    TutorProfileFactory,
+    UserFactory,
+    at,
+    group_index,
+    make_group,
+    make_space,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +45,13 @@ URL_TABLE = {
     "commons:guardian_invite": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
     "commons:learner_login": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
     "commons:invitation_accept": (lambda w: [w.invitation.token], [OK, OK, OK, OK]),
+    "commons:booking_review": (lambda w: [w.booking.pk], [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+    "commons:group_bookings_feed": (lambda w: [w.booking.group_id], [OK, OK, OK, OK]),
+    "groups:tutor_pool": (None, [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+    "groups:tutor_profile_edit": (None, [LOGIN, OK, OK, NOT_FOUND]),
+    "groups:tutor_detail": (lambda w: [w.tutor.pk], [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+    "groups:check_record": (lambda w: [w.tutor.pk], [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+    "groups:tutor_invite": (lambda w: [w.tutor.pk], [LOGIN, 405, 405, 405]),
 }
 
 # Page type → builder of a live instance; every role may read every published page.
@@ -50,12 +68,20 @@ PAGE_BUILDERS = {
 LIBRARY_PREFIXES = ("wagtail", "wagtailadmin", "wagtaildocs", "wagtailimages", "wagtailsearch")
 
 
-def named_urls(resolver=None, namespace=""):
+def named_urls(resolver=None, namespace="", prefix=""):
+    """Yield the name of every named route outside the Wagtail admin.
+
+    Admin screens (under /admin/) are Wagtail's views scoped by our permission policies;
+    tests/groups/test_admin.py and tests/commons/test_booking_admin.py walk those.
+    """
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if route.startswith("admin/"):
+            continue
         if isinstance(entry, URLResolver):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from named_urls(entry, inner)
+            yield from named_urls(entry, inner, route)
         elif isinstance(entry, URLPattern) and entry.name:
             yield f"{namespace}{entry.name}"
 
@@ -67,6 +93,19 @@ class World:
         self.child = child
         self.invitation = GuardianInvitation.objects.create(
             learner=child, email="x@example.org", invited_by=parent
+        )
+        self.tutor = TutorProfileFactory()
+        admin = UserFactory()
+        group = make_group(title="Old Town Free School", admins=[admin])
+        space = make_space(title="Scout Hut", requires_approval=True)
+        start = at(timezone.localdate() + timedelta(days=7), 10)
+        self.booking = bookings.request_booking(
+            space=space,
+            group=group,
+            by=admin,
+            title="Club",
+            start=start,
+            end=start + timedelta(hours=1),
         )
 
 
