@@ -15,17 +15,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commons.models import Learner, User
-from commons.services import send_mail_after_commit
+from commons.services import bookings, send_mail_after_commit
 from groups.choices import (
     CourseStatus,
     EnrolmentStatus,
     MembershipStatus,
+    Presence,
     Role,
     SessionStatus,
     SignupRole,
     SignupStatus,
 )
-from groups.models import CoursePage, Enrolment, Membership, Session, TutorProfile, TutorSignup
+from groups.models import (
+    AdultAttendance,
+    Attendance,
+    CoursePage,
+    Enrolment,
+    Membership,
+    Session,
+    TutorProfile,
+    TutorSignup,
+)
 
 CANCEL_CUTOFF = timedelta(hours=getattr(settings, "SIGNUP_CANCEL_CUTOFF_HOURS", 24))
 
@@ -335,3 +345,217 @@ def take_cover(*, signup: TutorSignup, by: User) -> TutorSignup:
             to=[signup.user.email],
         )
     return taken
+
+
+# Sessions and their space bookings
+
+
+def _session_people_emails(session: Session) -> list[str]:
+    adults = TutorSignup.objects.filter(
+        session=session, status__in=[SignupStatus.CONFIRMED, SignupStatus.WAITLISTED]
+    ).exclude(user__email="")
+    guardians = User.objects.filter(
+        guarded_learners__enrolments__course=session.course,
+        guarded_learners__enrolments__status=EnrolmentStatus.ACTIVE,
+    ).exclude(email="")
+    emails = set(adults.values_list("user__email", flat=True))
+    return sorted(emails | set(guardians.values_list("email", flat=True)))
+
+
+def plan_term(
+    *, course: CoursePage, first_date, start_time, end_time, weeks: int, skip_dates=(), space=None
+) -> list[dict]:
+    """Lay out a term of weekly sessions and say which dates' space bookings would clash."""
+    tz = timezone.get_current_timezone()
+    space = space or course.default_space
+    plan = []
+    for week in range(weeks):
+        day = first_date + timedelta(weeks=week)
+        if day in set(skip_dates):
+            continue
+        start = timezone.datetime.combine(day, start_time, tzinfo=tz)
+        end = timezone.datetime.combine(day, end_time, tzinfo=tz)
+        problems = []
+        if space is not None:
+            problems = bookings.rule_problems(
+                space=space, start=start, end=end, group=course.get_parent().specific
+            )
+        plan.append({"start": start, "end": end, "space": space, "problems": problems})
+    return plan
+
+
+@transaction.atomic
+def schedule_term(
+    *,
+    course: CoursePage,
+    by: User,
+    first_date,
+    start_time,
+    end_time,
+    weeks: int,
+    skip_dates=(),
+    space=None,
+    units=(),
+    free_only: bool = False,
+) -> tuple[list[Session], list[dict]]:
+    """Create a term of weekly sessions, each booking its space through the bookings service.
+
+    Without free_only, any clash refuses the whole term and nothing is saved. Units, if
+    given, are assigned to the sessions in order.
+    """
+    group = course.get_parent().specific
+    if not Membership.objects.admins().filter(group=group, user=by).exists():
+        raise ValidationError(_("Only the group's admins can schedule its sessions."))
+    if not 1 <= weeks <= 52:
+        raise ValidationError(_("A term has between 1 and 52 weeks."))
+    if end_time <= start_time:
+        raise ValidationError(_("A session must end after it starts."))
+    plan = plan_term(
+        course=course,
+        first_date=first_date,
+        start_time=start_time,
+        end_time=end_time,
+        weeks=weeks,
+        skip_dates=skip_dates,
+        space=space,
+    )
+    clashes = [row for row in plan if row["problems"]]
+    if clashes and not free_only:
+        raise ValidationError([f"{row['start']:%a %d %b}: {row['problems'][0]}" for row in clashes])
+    units = list(units)
+    sessions = []
+    for row in (r for r in plan if not r["problems"]):
+        booking = None
+        if row["space"] is not None:
+            booking = bookings.request_booking(
+                space=row["space"],
+                group=group,
+                by=by,
+                title=course.title,
+                start=row["start"],
+                end=row["end"],
+            )
+        sessions.append(
+            Session.objects.create(
+                course=course,
+                start=row["start"],
+                end=row["end"],
+                space=row["space"],
+                booking=booking,
+                unit=units[len(sessions)] if len(sessions) < len(units) else None,
+            )
+        )
+    return sessions, clashes
+
+
+@transaction.atomic
+def move_session(*, session: Session, start, end, by: User) -> Session:
+    """Move a session to a new time; its booking moves with it and everyone is told."""
+    session = _lock_session(session)
+    group = session.course.get_parent().specific
+    if not Membership.objects.admins().filter(group=group, user=by).exists():
+        raise ValidationError(_("Only the group's admins can move its sessions."))
+    if end <= start:
+        raise ValidationError(_("A session must end after it starts."))
+    if session.booking_id:
+        bookings.move_booking(booking=session.booking, start=start, end=end, by=by)
+    old_start = session.start
+    session.start, session.end = start, end
+    session.save(update_fields=["start", "end"])
+    send_mail_after_commit(
+        subject=_("Moved: %(session)s") % {"session": session},
+        template="groups/emails/session_changed.txt",
+        context={"session": session, "old_start": old_start, "cancelled": False},
+        to=_session_people_emails(session),
+    )
+    return session
+
+
+@transaction.atomic
+def cancel_session(*, session: Session, by: User | None) -> Session:
+    """Cancel a session and its booking, and tell its adults and families."""
+    session = _lock_session(session)
+    if by is not None:
+        group = session.course.get_parent().specific
+        if not Membership.objects.admins().filter(group=group, user=by).exists():
+            raise ValidationError(_("Only the group's admins can cancel its sessions."))
+    if session.status == SessionStatus.CANCELLED:
+        return session
+    if session.booking_id and session.booking.status in {"requested", "confirmed"}:
+        bookings.cancel_booking(booking=session.booking, by=by or session.booking.requested_by)
+    session.status = SessionStatus.CANCELLED
+    session.save(update_fields=["status"])
+    send_mail_after_commit(
+        subject=_("Cancelled: %(session)s") % {"session": session},
+        template="groups/emails/session_changed.txt",
+        context={"session": session, "old_start": session.start, "cancelled": True},
+        to=_session_people_emails(session),
+    )
+    return session
+
+
+# The register
+
+
+def is_session_adult(session: Session, user: User) -> bool:
+    """Say whether the user is the lead or a confirmed helper of this session."""
+    return TutorSignup.objects.filter(
+        session=session, user=user, status=SignupStatus.CONFIRMED
+    ).exists()
+
+
+@transaction.atomic
+def take_register(
+    *, session: Session, by: User, learners: dict[int, str], adults: dict[int, bool]
+) -> int:
+    """Record who was there. Only changes are written, as new rows: history is never
+    overwritten (a correction after the day adds a mark; the latest counts).
+
+    `learners` maps learner ids to a Presence value; `adults` maps user ids to whether
+    they were there. Returns how many marks were added.
+    """
+    session = _lock_session(session)
+    if not is_session_adult(session, by):
+        raise ValidationError(_("Only the session's lead and helpers can take its register."))
+    enrolled = set(
+        Enrolment.objects.filter(course=session.course, status=EnrolmentStatus.ACTIVE).values_list(
+            "learner_id", flat=True
+        )
+    )
+    strangers = set(learners) - enrolled
+    if strangers:
+        raise ValidationError(_("Only learners enrolled on this course can be marked."))
+    rota_adults = set(
+        TutorSignup.objects.filter(session=session, status=SignupStatus.CONFIRMED).values_list(
+            "user_id", flat=True
+        )
+    )
+    if set(adults) - rota_adults:
+        raise ValidationError(_("Only adults on this session's rota can be marked."))
+    current = current_register(session)
+    added = 0
+    for learner_id, presence in learners.items():
+        if presence not in Presence.values:
+            raise ValidationError(_("Mark each learner present, late or absent."))
+        if current["learners"].get(learner_id) != presence:
+            Attendance.objects.create(
+                session=session, learner_id=learner_id, presence=presence, recorded_by=by
+            )
+            added += 1
+    for user_id, present in adults.items():
+        if current["adults"].get(user_id) != present:
+            AdultAttendance.objects.create(
+                session=session, user_id=user_id, present=present, recorded_by=by
+            )
+            added += 1
+    return added
+
+
+def current_register(session: Session) -> dict[str, dict]:
+    """The latest mark for each learner and adult of a session, in two queries."""
+    learners, adults = {}, {}
+    for mark in Attendance.objects.filter(session=session).order_by("recorded_at", "pk"):
+        learners[mark.learner_id] = mark.presence
+    for mark in AdultAttendance.objects.filter(session=session).order_by("recorded_at", "pk"):
+        adults[mark.user_id] = mark.present
+    return {"learners": learners, "adults": adults}
