@@ -1,7 +1,8 @@
 """Writes for groups: each group's corner of the CMS, memberships, tutors and their checks."""
 
 import logging
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -21,8 +22,11 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from commons.models import User
+from commons.models import Booking, SpacePage, User
+from commons.services import bookings as space_bookings
 from commons.services import send_mail_after_commit
+from commons.services.bookings import Occurrence
+from groups import selectors
 from groups.choices import MembershipStatus, Role
 from groups.models import GroupPage, Membership, SafeguardingCheck, TutorProfile
 from groups.models.tutors import renewal_after
@@ -49,6 +53,7 @@ ADMIN_MODEL_PERMISSIONS = [
     "wagtailadmin.access_admin",
     "groups.view_membership",
     "groups.change_membership",
+    "groups.delete_membership",
 ]
 TUTOR_MODEL_PERMISSIONS = ["wagtailadmin.access_admin"]
 
@@ -150,12 +155,16 @@ def _provision_workflow(*, group: GroupPage, admin_group: Group, names: dict) ->
 
 @transaction.atomic
 def remove_group_corner(*, group: GroupPage) -> None:
-    """Delete a group's CMS corner when the group itself is deleted."""
-    link = WorkflowPage.objects.filter(page=group).select_related("workflow").first()
-    if link is not None:
-        workflow = link.workflow
-        tasks = GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow)
-        link.delete()
+    """Delete a group's CMS corner when the group itself is deleted, before or after its page."""
+    workflows = Workflow.objects.filter(workflow_pages__page_id=group.pk)
+    if group.admin_group_id:
+        # Once the page is deleted its WorkflowPage link has gone with it; the approval
+        # task still names the group's admins.
+        workflows |= Workflow.objects.filter(
+            workflow_tasks__task__groupapprovaltask__groups=group.admin_group_id
+        )
+    for workflow in workflows.distinct():
+        tasks = list(GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow))
         # Workflows and tasks keep history; deactivating them is Wagtail's way to retire one.
         workflow.deactivate()
         for task in tasks:
@@ -308,6 +317,8 @@ def save_membership(*, membership: Membership, by: User) -> Membership:
     """Save a membership edited in the admin, holding the same rules as the site does."""
     _locked_group(membership.group)
     before = Membership.objects.select_for_update().get(pk=membership.pk)
+    if (before.group_id, before.user_id) != (membership.group_id, membership.user_id):
+        raise ValidationError(_("A membership cannot move to another group or person."))
     stops_being_admin = membership.role != Role.ADMIN or not membership.is_active
     if before.role == Role.ADMIN and before.is_active and stops_being_admin:
         _ensure_an_admin_remains(membership.group, before)
@@ -317,6 +328,17 @@ def save_membership(*, membership: Membership, by: User) -> Membership:
     membership.save()
     sync_cms_groups(membership=membership)
     return membership
+
+
+@transaction.atomic
+def delete_membership(*, membership: Membership) -> None:
+    """Delete a membership: the group keeps an admin and the person leaves its CMS groups."""
+    _locked_group(membership.group)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    _ensure_an_admin_remains(membership.group, membership)
+    membership.status = MembershipStatus.LEFT
+    sync_cms_groups(membership=membership)
+    membership.delete()
 
 
 @transaction.atomic
@@ -340,11 +362,7 @@ def save_tutor_profile(*, user: User, bio: str, availability: str, subjects) -> 
         user=user, defaults={"bio": bio, "availability": availability}
     )
     profile.subjects.set(subjects)
-    for membership in Membership.objects.active().filter(user=user, role=Role.PARENT):
-        # A parent who becomes a tutor tutors in the groups they belong to.
-        membership.role = Role.TUTOR
-        membership.save(update_fields=["role"])
-        sync_cms_groups(membership=membership)
+    # Roles stay as they are: a group's admins decide who tutors for it (change_role).
     return profile
 
 
@@ -374,6 +392,15 @@ def record_check(
             {"renewal_date": _("The renewal date must be after the certificate date.")}
         )
     tutor = TutorProfile.objects.select_for_update().get(pk=tutor.pk)
+    current = tutor.current_check
+    if current is not None and (
+        current.level,
+        current.certificate_date,
+        current.on_update_service,
+        current.renewal_date,
+        current.verified_by_group_id,
+    ) == (level, certificate_date, on_update_service, renewal_date, group.pk):
+        return current  # a repeated submission (double click, back button) records nothing new
     check = SafeguardingCheck.objects.create(
         tutor=tutor,
         level=level,
@@ -426,3 +453,69 @@ def contact_group(*, group: GroupPage, sender_name: str, sender_email: str, mess
         context={"group": group, "name": sender_name, "email": sender_email, "message": message},
         to=recipients,
     )
+
+
+# --- Space bookings for a group -----------------------------------------------------------
+
+
+@dataclass
+class BookingOutcome:
+    """What a booking request made: the bookings, the dates skipped, and whether it was a repeat.
+
+    A repeat is a request the group already holds exactly (a second click, the back button):
+    nothing new is made and `bookings` are the ones it already has.
+    """
+
+    bookings: list[Booking]
+    skipped: list[Occurrence] = field(default_factory=list)
+    repeat: bool = False
+
+
+def _held(space, group: GroupPage, title: str, spans) -> list[Booking]:
+    """The group's waiting or confirmed bookings here with this title at exactly these times."""
+    starts = [start for start, _end in spans]
+    wanted = set(spans)
+    found = Booking.objects.active().filter(space=space, group=group, title=title, start__in=starts)
+    return [b for b in found.order_by("start") if (b.start, b.end) in wanted]
+
+
+@transaction.atomic
+def book_space_for_group(
+    *,
+    space: SpacePage,
+    group: GroupPage,
+    by: User,
+    title: str,
+    start: datetime,
+    end: datetime,
+    note: str = "",
+    interval_weeks: int = 0,
+    until: date | None = None,
+    free_only: bool = False,
+) -> BookingOutcome:
+    """Book a space for a group the person may book for: one date, or a weekly series.
+
+    The space's row is locked first, so a request sent twice waits for the first to finish
+    and then finds its bookings: it makes nothing new (DESIGN.md, invariant 4).
+    """
+    if not selectors.groups_user_may_book_for(by).filter(pk=group.pk).exists():
+        raise ValidationError(
+            _("Only the admins of %(group)s, or its tutors if it allows them, can book for it.")
+            % {"group": group.title}
+        )
+    space = SpacePage.objects.select_for_update(of=("self",)).get(pk=space.pk)
+    details = {"space": space, "group": group, "by": by, "title": title, "note": note}
+    if not interval_weeks:
+        held = _held(space, group, title, [(start, end)])
+        if held:
+            return BookingOutcome(held, repeat=True)
+        return BookingOutcome([space_bookings.request_booking(start=start, end=end, **details)])
+    repeat = {"start": start, "end": end, "interval_weeks": interval_weeks, "until": until}
+    held = _held(space, group, title, space_bookings.occurrences(**repeat))
+    if held:
+        held_times = {(booking.start, booking.end) for booking in held}
+        plan = space_bookings.preview_series(space=space, group=group, **repeat)
+        if not any(o.is_free and (o.start, o.end) not in held_times for o in plan):
+            return BookingOutcome(held, repeat=True)
+    made, skipped = space_bookings.request_series(free_only=free_only, **repeat, **details)
+    return BookingOutcome(made, skipped)

@@ -145,6 +145,16 @@ class GroupPage(RoutablePageMixin, Page):
     accepting_members = models.BooleanField(
         _("accepting new members"), default=True, help_text=_("Untick when the group is full.")
     )
+    tutors_may_book = models.BooleanField(
+        _("tutors may book spaces"),
+        default=False,
+        help_text=_("Let the group's tutors request space bookings, not just its admins."),
+    )
+    show_name_on_bookings = models.BooleanField(
+        _("show our name on space calendars"),
+        default=True,
+        help_text=_("Show the group's name on spaces' public calendars, rather than “Booked”."),
+    )
     # The group's corner of the CMS, made when the page is created (groups.services).
     admin_group = models.ForeignKey(
         "auth.Group",
@@ -174,7 +184,7 @@ class GroupPage(RoutablePageMixin, Page):
     objects = PageManager.from_queryset(GroupPageQuerySet)()
 
     parent_page_types = ["groups.GroupIndexPage"]
-    subpage_types = ["commons.StandardPage"]
+    subpage_types = ["groups.CoursePage", "learning.CurriculumPage", "commons.StandardPage"]
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -194,6 +204,10 @@ class GroupPage(RoutablePageMixin, Page):
         MultiFieldPanel(
             [FieldPanel("join_policy"), FieldPanel("accepting_members")], heading=_("Joining")
         ),
+        MultiFieldPanel(
+            [FieldPanel("tutors_may_book"), FieldPanel("show_name_on_bookings")],
+            heading=_("Shared spaces"),
+        ),
         FieldPanel("logo"),
         FieldPanel("body"),
     ]
@@ -212,6 +226,17 @@ class GroupPage(RoutablePageMixin, Page):
         super().clean()
         if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
             raise ValidationError({"max_age": _("The oldest age must not be below the youngest.")})
+
+    # The CMS corner belongs to the group, not to a revision of its page: a revision saved
+    # before the corner existed must not unlink it, and a copy must not share it.
+    exclude_fields_in_copy = ["admin_group", "tutor_group", "collection"]
+
+    def with_content_json(self, content):
+        page = super().with_content_json(content)
+        page.admin_group_id = self.admin_group_id
+        page.tutor_group_id = self.tutor_group_id
+        page.collection_id = self.collection_id
+        return page
 
     @property
     def is_open(self) -> bool:
@@ -391,7 +416,7 @@ class GroupPage(RoutablePageMixin, Page):
                     membership=membership, role=form.cleaned_data["role"], by=request.user
                 )
                 names["role"] = membership.get_role_display().lower()
-                messages.success(request, _("%(name)s is now a %(role)s.") % names)
+                messages.success(request, _("%(name)s’s role is now %(role)s.") % names)
             else:
                 approve = form.cleaned_data["decision"] == "approve"
                 services.decide_membership(membership=membership, approve=approve, by=request.user)
