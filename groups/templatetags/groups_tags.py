@@ -1,0 +1,60 @@
+"""Template helpers for groups: how a group's ages and meetings read in a sentence."""
+
+from django import template
+from django.conf import settings
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from groups import selectors
+from groups.choices import Weekday
+
+register = template.Library()
+
+EVERY = {
+    Weekday.MONDAY: gettext_lazy("Mondays"),
+    Weekday.TUESDAY: gettext_lazy("Tuesdays"),
+    Weekday.WEDNESDAY: gettext_lazy("Wednesdays"),
+    Weekday.THURSDAY: gettext_lazy("Thursdays"),
+    Weekday.FRIDAY: gettext_lazy("Fridays"),
+    Weekday.SATURDAY: gettext_lazy("Saturdays"),
+    Weekday.SUNDAY: gettext_lazy("Sundays"),
+}
+
+
+@register.filter
+def meeting_days(meeting_times) -> str:
+    """“Tuesdays and Thursdays”: the days a group meets, each once, Monday first."""
+    days = sorted({meeting.weekday for meeting in meeting_times})
+    return get_text_list([str(EVERY[day]) for day in days], _("and"))
+
+
+@register.filter
+def meeting_pattern(meeting) -> str:
+    """“Tuesdays 10:00–12:00”."""
+    return f"{EVERY[meeting.weekday]} {meeting.start_time:%H:%M}–{meeting.end_time:%H:%M}"
+
+
+@register.filter
+def age_range(group) -> str:
+    """“Ages 5 to 11”, or “Age 7” when the group takes one age."""
+    if group.min_age == group.max_age:
+        return _("Age %(age)s") % {"age": group.min_age}
+    return _("Ages %(youngest)s to %(oldest)s") % {
+        "youngest": group.min_age,
+        "oldest": group.max_age,
+    }
+
+
+@register.simple_tag
+def email_page_url(page, route: str = "") -> str:
+    """The page's (or one of its routes') address for an email, where no request is at hand."""
+    _site_id, _root_url, page_path = page.get_url_parts()
+    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + page_path
+    return url + page.reverse_subpage(route) if route else url
+
+
+@register.inclusion_tag("groups/helpers_needed_section.html")
+def helpers_needed_section(count: int = 3) -> dict:
+    """The next few sessions in town short of adults, for the home page."""
+    return {"sessions": selectors.with_groups(selectors.sessions_short_of_adults()[:count])}
