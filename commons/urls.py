@@ -4,7 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from commons import views
+from commons import feeds, views
 from learning.api import api_router
 
 commons_patterns = [
@@ -20,6 +20,16 @@ commons_patterns = [
     path("household/learners/<int:pk>/login/", views.learner_login, name="learner_login"),
     path("spaces/bookings/<int:pk>/review/", views.booking_review, name="booking_review"),
     path(
+        "spaces/feeds/space/<int:space_id>.ics",
+        feeds.space_bookings_feed,
+        name="space_bookings_feed",
+    ),
+    path(
+        "spaces/feeds/group/<int:group_id>.ics",
+        feeds.group_bookings_feed,
+        name="group_bookings_feed",
+    ),
+    path(
         "household/invitations/<str:token>/",
         views.invitation_accept,
         name="invitation_accept",
@@ -34,6 +44,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include((commons_patterns, "commons"))),
     path("", include("groups.urls")),
+    path("", include("learning.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,10 +1,12 @@
 from .pages import CurriculumIndexPage, CurriculumPage, LearningObjective, UnitPage
-from .progress import ProgressEntry
+from .progress import Evidence, FollowedCurriculum, ProgressEntry
 from .subjects import Subject
 
 __all__ = [
     "CurriculumIndexPage",
     "CurriculumPage",
+    "Evidence",
+    "FollowedCurriculum",
     "LearningObjective",
     "ProgressEntry",
     "Subject",

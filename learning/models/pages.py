@@ -39,7 +39,7 @@ class CurriculumIndexPage(BodyPageMixin, Page):
         verbose_name_plural = _("curriculum libraries")
 
     def get_context(self, request, *args, **kwargs):
-        """List the curricula matching the visitor's filters and words, a page of cards at a time."""
+        """List the curricula matching the visitor's filters and words, a page at a time."""
         # Imported here: learning's filters and selectors import these models.
         from learning import selectors
         from learning.filters import CurriculumFilter

@@ -1,4 +1,8 @@
+import uuid
+from pathlib import Path
+
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,3 +46,68 @@ class ProgressEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.objective} · {self.get_level_display()}"
+
+
+def private_storage():
+    """Learners' evidence lives outside the public media, served only by a checking view."""
+    return storages["private"]
+
+
+def evidence_path(instance, filename: str) -> str:
+    # A random name: the original filename may hold a child's name, and ids are guessable.
+    suffix = Path(filename).suffix.lower()[:8]
+    return f"evidence/{instance.entry.learner_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A photo or PDF of a learner's work attached to a progress entry. Never public."""
+
+    entry = models.ForeignKey(
+        ProgressEntry, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("entry")
+    )
+    file = models.FileField(_("file"), storage=private_storage, upload_to=evidence_path)
+    original_name = models.CharField(_("original name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class FollowedCurriculum(models.Model):
+    """A curriculum a guardian added to a learner's tracker (home education).
+
+    Removing it sets removed_at and keeps the row, so the learner's history stays.
+    Curricula of courses the learner is enrolled on are followed without a row here.
+    """
+
+    learner = models.ForeignKey(
+        "commons.Learner", on_delete=models.CASCADE, related_name="followed_curricula"
+    )
+    curriculum = models.ForeignKey(
+        "learning.CurriculumPage", on_delete=models.CASCADE, related_name="followers"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("followed curriculum")
+        verbose_name_plural = _("followed curricula")
+        ordering = ["-added_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "curriculum"], name="followed_curriculum_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} follows {self.curriculum}"

@@ -1,0 +1,1 @@
+"""The progress tracker: what learners, guardians and tutors see and record."""
