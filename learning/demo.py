@@ -9,12 +9,13 @@ from collections.abc import Callable
 from wagtail.models import Page
 
 from commons.management.commands.load_demo_data import Demo, heading, paragraph, publish_page
+from groups.demo_registers import load_registers
 from learning import services
-from learning.demo_curricula import ADOPTIONS, CURRICULA, Curriculum, Unit
+from learning.demo_curricula import ADOPTIONS, CURRICULA, Activity, Curriculum, Unit
 from learning.models import CurriculumIndexPage, CurriculumPage, LearningObjective, UnitPage
 
 
-def activity(spec) -> dict:
+def activity(spec: Activity) -> dict:
     return {
         "type": "activity",
         "value": {
@@ -98,11 +99,8 @@ def load_curricula(demo: Demo) -> None:
 def load_adoptions(demo: Demo) -> None:
     """Adopt through the same service as the website, then publish the adapted copy."""
     for spec in ADOPTIONS:
-        original, group, by = (
-            demo.curricula[spec.curriculum],
-            demo.groups[spec.group],
-            demo.users[spec.by],
-        )
+        original = demo.curricula[spec.curriculum]
+        group, by = demo.groups[spec.group], demo.users[spec.by]
         if CurriculumPage.objects.child_of(group).filter(adapted_from=original).live().exists():
             continue
         copy = services.adopt_curriculum(curriculum=original, group=group, by=by)
@@ -113,4 +111,4 @@ def load_adoptions(demo: Demo) -> None:
         demo.changed.append(f"{copy.title} ({group.title})")
 
 
-PARTS = [load_library, load_curricula, load_adoptions]
+PARTS = [load_library, load_curricula, load_adoptions, load_registers]

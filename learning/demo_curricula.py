@@ -457,6 +457,8 @@ MUSIC = Curriculum(
                 "I can march in time to music and stop when it stops.",
                 "I can play a beat loudly and then quietly.",
             ),
+            notes="<p>Use a drum or a tambourine for the beat and let children take turns to "
+            "lead. “Grand old Duke of York” is good for marching and stopping.</p>",
         ),
         Unit(
             "High and low, fast and slow",
@@ -522,6 +524,8 @@ WOODWORK = Curriculum(
                 "I can wear safety glasses and explain why.",
                 "I can tidy my bench and put tools back where they belong.",
             ),
+            notes="<p>Walk round the workshop together before anyone picks up a tool. Each tool "
+            "has an outline on the wall board, so a missing one shows at a glance.</p>",
         ),
         Unit(
             "Measuring, marking and sawing",
@@ -557,6 +561,8 @@ WOODWORK = Curriculum(
                 "I can glue and clamp a butt joint.",
                 "I can choose between nails, screws and glue for a job.",
             ),
+            notes="<p>Make a test piece of each joint from offcuts, then try to pull them apart: "
+            "learners are always surprised how strong a glued joint is.</p>",
         ),
         Unit(
             "Making a small box",
@@ -567,6 +573,8 @@ WOODWORK = Curriculum(
                 "I can assemble my box and sand it smooth.",
                 "I can finish my box with wax or oil.",
             ),
+            notes="<p>Plan for three sessions. Learners who finish early can add a lid or a "
+            "divider; wax needs a day to harden before the box goes home.</p>",
         ),
     ),
 )
@@ -619,6 +627,9 @@ LOCAL_HISTORY = Curriculum(
                 ),
                 "I can say how working life for children has changed.",
             ),
+            notes="<p>The mill is now the Maker Club's home: ask them for a visit and look for "
+            "the old water channel under the car park. The local studies room has copies of "
+            "the mill's 1850s wage books.</p>",
         ),
         Unit(
             "Asking our elders",
@@ -659,6 +670,9 @@ MICROBITS = Curriculum(
                 "I can make the lights show a picture and a scrolling message.",
                 "I can explain that a program is a list of instructions in order.",
             ),
+            notes="<p>Start away from the computers: one learner gives the other spoken "
+            "instructions to draw a smiley face on a 5 × 5 grid, just like the micro:bit's "
+            "lights.</p>",
         ),
         Unit(
             "Inputs and loops",
@@ -694,6 +708,9 @@ MICROBITS = Curriculum(
                 "I can build a step counter with the accelerometer.",
                 "I can test my step counter and improve it.",
             ),
+            notes="<p>Pair up with another team to send messages by radio; set a group number so "
+            "teams don't pick up each other's messages. Walk 100 steps to test the "
+            "counter.</p>",
         ),
     ),
 )
@@ -718,6 +735,8 @@ PUZZLES = Curriculum(
                 "I can predict the 10th and 100th terms of a sequence.",
                 "I can write a rule for the nth term of a linear sequence.",
             ),
+            notes="<p>Matchstick patterns work well: squares in a row need 4, 7, 10 … matches. "
+            "Ask how many for 100 squares before anyone writes a formula.</p>",
         ),
         Unit(
             "Odd and even arguments",
@@ -731,6 +750,8 @@ PUZZLES = Curriculum(
                 ),
                 "I can write an even number as 2n and an odd number as 2n + 1.",
             ),
+            notes="<p>Draw even numbers as pairs of dots and odd numbers as pairs with one left "
+            "over. Most arguments in this unit can be made with the pictures alone.</p>",
         ),
         Unit(
             "Explaining why",
@@ -741,6 +762,9 @@ PUZZLES = Curriculum(
                 "I can write a short proof that a friend can follow.",
                 "I can give and take helpful feedback on a proof.",
             ),
+            notes="<p>Groups swap proofs and mark each step “convinced” or “not yet”. A good "
+            "proof to start with: the sum of three consecutive numbers is a multiple of "
+            "3.</p>",
         ),
     ),
 )
