@@ -13,7 +13,6 @@ from learning import selectors
 from learning.choices import Licence
 from learning.models import CurriculumPage, Subject
 
-
 WORD = re.compile(r"\w+")
 
 

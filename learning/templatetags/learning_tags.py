@@ -16,7 +16,7 @@ NEUTRAL = "#4d545c"
 
 @register.inclusion_tag("learning/includes/group_curricula.html", takes_context=True)
 def group_curricula(context, group):
-    """The group's live curricula as cards (title, summary, subjects): two queries."""
+    """The group's live curricula as cards (title, summary, subjects), in three queries."""
     return {"request": context.get("request"), "curricula": selectors.group_curricula(group)}
 
 
