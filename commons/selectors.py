@@ -1,8 +1,38 @@
 """Reads shared by several views: above all, who may see which learner."""
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from commons.models import Booking, GuardianInvitation, Learner, User
+from django.db.models import (
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+
+from commons.choices import Weekday
+from commons.models import (
+    Booking,
+    Closure,
+    Facility,
+    GuardianInvitation,
+    Learner,
+    OpeningPeriod,
+    SpacePage,
+    SpacePhoto,
+    User,
+)
 
 
 def learners_visible_to(user: User) -> QuerySet[Learner]:
@@ -44,3 +74,285 @@ def bookings_decidable_by(user: User) -> QuerySet[Booking]:
     if user.is_superuser:
         return Booking.objects.all()
     return Booking.objects.filter(space__managers=user)
+
+
+# Spaces: the directory, a space's page, its week and its calendar feeds. Everything here
+# reads only what the public may see of a booking: when, and the group's name if the group
+# chose to show it; never who asked for it or their note.
+
+CARD_PHOTO = "fill-480x270"
+PAGE_PHOTO = "fill-960x540"
+THUMBNAIL_PHOTO = "fill-320x180"
+
+
+def directory_spaces(index) -> QuerySet[SpacePage]:
+    """Return the live, public spaces listed in this directory."""
+    return SpacePage.objects.live().public().child_of(index)
+
+
+def _photos_with_renditions(photos: QuerySet[SpacePhoto], *filter_specs: str) -> QuerySet:
+    images = get_image_model().objects.prefetch_renditions(*filter_specs)
+    return photos.order_by("sort_order", "pk").prefetch_related(Prefetch("image", queryset=images))
+
+
+def with_space_card_details(spaces: QuerySet[SpacePage]) -> QuerySet[SpacePage]:
+    """Load what a directory card shows in a fixed number of queries."""
+    return spaces.select_related("neighbourhood").prefetch_related(
+        Prefetch("photos", queryset=_photos_with_renditions(SpacePhoto.objects, CARD_PHOTO)),
+        Prefetch("facilities", queryset=Facility.objects.order_by("name")),
+    )
+
+
+def space_photos(space: SpacePage) -> list[SpacePhoto]:
+    return list(_photos_with_renditions(space.photos.all(), PAGE_PHOTO, THUMBNAIL_PHOTO))
+
+
+def local_span(day: date, starts: time, ends: time) -> tuple[datetime, datetime]:
+    """The aware start and end of a wall-clock span on a day in the site's time zone."""
+    return (
+        timezone.make_aware(datetime.combine(day, starts)),
+        timezone.make_aware(datetime.combine(day, ends)),
+    )
+
+
+def free_between(spaces: QuerySet[SpacePage], start: datetime, end: datetime) -> QuerySet:
+    """Narrow spaces to those a booking of [start, end), on one day, would fit.
+
+    The same rules as the booking service's opening, closure and clash checks, as
+    subqueries: open then (or with no opening hours, so open by arrangement), not closed
+    that day, and no confirmed booking within the span or its changeover.
+    """
+    local_start, local_end = timezone.localtime(start), timezone.localtime(end)
+    periods = OpeningPeriod.objects.filter(page=OuterRef("pk"))
+    fits = periods.filter(
+        weekday=local_start.weekday(),
+        opens__lte=local_start.time(),
+        closes__gte=local_end.time(),
+    )
+    closed = Closure.objects.filter(
+        page=OuterRef("pk"), start_date__lte=local_end.date(), end_date__gte=local_start.date()
+    )
+    # The changeover after the new booking is the space's own, so it is added in SQL.
+    changeover = ExpressionWrapper(
+        Cast(OuterRef("buffer_minutes"), IntegerField()) * Value(timedelta(minutes=1)),
+        output_field=DurationField(),
+    )
+    clashes = (
+        Booking.objects.confirmed()
+        .filter(space=OuterRef("pk"))
+        .alias(
+            reach=ExpressionWrapper(
+                Value(end, output_field=DateTimeField()) + changeover,
+                output_field=DateTimeField(),
+            )
+        )
+        .between(start, F("reach"))
+    )
+    return (
+        spaces.filter(Exists(fits) | ~Exists(periods))
+        .exclude(Exists(closed))
+        .exclude(Exists(clashes))
+    )
+
+
+def opening_hours(space: SpacePage) -> list[tuple[str, list[OpeningPeriod]]]:
+    """Each weekday, Monday first, with its opening periods in order (maybe none)."""
+    periods = sorted(space.opening_periods.all(), key=lambda p: (p.weekday, p.opens))
+    return [
+        (label, [p for p in periods if p.weekday == weekday]) for weekday, label in Weekday.choices
+    ]
+
+
+def upcoming_closures(space: SpacePage, *, today: date | None = None) -> QuerySet[Closure]:
+    today = today or timezone.localdate()
+    return space.closures.filter(end_date__gte=today).order_by("start_date", "end_date")
+
+
+def may_see_door_code(space: SpacePage, user) -> bool:
+    """Say whether the user is an admin or tutor of a group with a booking here to come.
+
+    Groups sit right of commons, so the membership is reached by name across the relation.
+    """
+    if not user.is_authenticated:
+        return False
+    return (
+        Booking.objects.confirmed()
+        .for_space(space)
+        .filter(
+            end__gt=timezone.now(),
+            group__memberships__user=user,
+            group__memberships__status="active",
+            group__memberships__role__in=["admin", "tutor"],
+        )
+        .exists()
+    )
+
+
+@dataclass(frozen=True)
+class PublicBooking:
+    """What anyone may know of a confirmed booking."""
+
+    pk: int
+    start: datetime
+    end: datetime
+    blocked_until: datetime
+    label: str  # the group's name, or “Booked” if the group keeps its name off calendars
+    title: str
+    group_name: str
+    space_name: str
+    space_address: str
+
+
+def public_bookings(bookings: QuerySet[Booking]) -> list[PublicBooking]:
+    """Confirmed bookings as the public sees them, read in one query.
+
+    Only the columns below are read, so who booked and their note cannot leak.
+    """
+    rows = bookings.confirmed().values_list(
+        "pk",
+        "start",
+        "end",
+        "blocked_until",
+        "title",
+        "group__title",
+        "group__show_name_on_bookings",
+        "space__title",
+        "space__address",
+    )
+    return [
+        PublicBooking(
+            pk=pk,
+            start=start,
+            end=end,
+            blocked_until=blocked_until,
+            label=group_name if shows_name else str(_("Booked")),
+            title=title,
+            group_name=group_name,
+            space_name=space_name,
+            space_address=space_address,
+        )
+        for (
+            pk,
+            start,
+            end,
+            blocked_until,
+            title,
+            group_name,
+            shows_name,
+            space_name,
+            space_address,
+        ) in rows.order_by("start", "pk")
+    ]
+
+
+@dataclass(frozen=True)
+class BusyTime:
+    """A confirmed booking as one day of the week view shows it, in local time."""
+
+    starts: datetime
+    ends: datetime
+    label: str
+    changeover_until: datetime | None
+    from_day_before: bool
+    into_next_day: bool
+
+
+@dataclass(frozen=True)
+class WeekDay:
+    day: date
+    is_today: bool
+    periods: list[OpeningPeriod]
+    closures: list[Closure]
+    busy: list[BusyTime]
+
+    @property
+    def is_closed(self) -> bool:
+        return bool(self.closures)
+
+
+@dataclass(frozen=True)
+class Week:
+    monday: date
+    days: list[WeekDay]
+    has_opening_hours: bool
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    @property
+    def previous_monday(self) -> date:
+        return self.monday - timedelta(weeks=1)
+
+    @property
+    def next_monday(self) -> date:
+        return self.monday + timedelta(weeks=1)
+
+    @property
+    def is_this_week(self) -> bool:
+        return self.monday <= timezone.localdate() <= self.sunday
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _busy_on(day_start: datetime, day_end: datetime, booking: PublicBooking) -> BusyTime:
+    changeover = booking.blocked_until if booking.blocked_until > booking.end else None
+    return BusyTime(
+        starts=timezone.localtime(max(booking.start, day_start)),
+        ends=timezone.localtime(min(booking.end, day_end)),
+        label=booking.label,
+        changeover_until=timezone.localtime(changeover) if changeover else None,
+        from_day_before=booking.start < day_start,
+        into_next_day=booking.end > day_end,
+    )
+
+
+def space_week(space: SpacePage, day: date) -> Week:
+    """The Monday-to-Sunday week holding `day`: opening hours, closures and busy times.
+
+    Three queries whatever the week holds. Days start at local midnight, so a week with a
+    clock change is 167 or 169 hours long and every time still reads as on the wall clock.
+    """
+    monday = monday_of(day)
+    dates = [monday + timedelta(days=n) for n in range(8)]
+    midnights = [timezone.make_aware(datetime.combine(d, time.min)) for d in dates]
+    periods = sorted(space.opening_periods.all(), key=lambda p: (p.weekday, p.opens))
+    closures = list(space.closures.filter(start_date__lte=dates[6], end_date__gte=monday))
+    bookings = public_bookings(
+        Booking.objects.for_space(space).filter(start__lt=midnights[7], end__gt=midnights[0])
+    )
+    today = timezone.localdate()
+    days = []
+    for n, current in enumerate(dates[:7]):
+        day_start, day_end = midnights[n], midnights[n + 1]
+        days.append(
+            WeekDay(
+                day=current,
+                is_today=current == today,
+                periods=[p for p in periods if p.weekday == current.weekday()],
+                closures=[c for c in closures if c.start_date <= current <= c.end_date],
+                busy=[
+                    _busy_on(day_start, day_end, b)
+                    for b in bookings
+                    if b.start < day_end and b.end > day_start
+                ],
+            )
+        )
+    return Week(monday=monday, days=days, has_opening_hours=bool(periods))
+
+
+FEED_HISTORY = timedelta(days=90)
+
+
+def space_feed_bookings(space: SpacePage) -> list[PublicBooking]:
+    """A space's confirmed bookings from three months ago on, for its calendar feed."""
+    since = timezone.now() - FEED_HISTORY
+    return public_bookings(Booking.objects.for_space(space).filter(end__gt=since))
+
+
+def group_feed_bookings(group) -> list[PublicBooking]:
+    """A group's confirmed bookings of live spaces from three months ago on."""
+    since = timezone.now() - FEED_HISTORY
+    return public_bookings(Booking.objects.for_group(group).filter(end__gt=since, space__live=True))

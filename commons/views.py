@@ -128,15 +128,9 @@ def learner_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def learner_remove(request, pk):
+    """Erasure lives with the progress tracker, which also removes evidence files."""
     learner = _guarded_learner(request, pk)
-    if request.method == "POST":
-        name = learner.name
-        services.erase_learner(learner=learner, by=request.user)
-        messages.success(
-            request, _("%(name)s and everything held about them are removed.") % {"name": name}
-        )
-        return redirect("commons:household")
-    return render(request, "commons/learner_confirm_remove.html", {"learner": learner})
+    return redirect("learning:learner_erase", pk=learner.pk)
 
 
 @login_required

@@ -1,21 +1,24 @@
-"""Demo groups for Ashby Vale: six groups, their admins, tutors, parents and requests.
+"""Demo groups for Ashby Vale: six groups, their people and requests, and a term of bookings.
 
 Found by name by `load_demo_data`, which runs `PARTS` after the commons' own parts.
 """
 
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from commons.demo_spaces import term_start
 from commons.management.commands.load_demo_data import (
     DEMO_PASSWORD,
     Demo,
     paragraph,
     publish_page,
 )
+from commons.models import Booking
+from commons.services import bookings as booking_services
 from groups import services
 from groups.choices import CheckLevel, GroupKind, JoinPolicy, MembershipStatus, Role, Weekday
 from groups.models import GroupIndexPage, GroupMeetingTime, GroupPage, Membership, TutorProfile
@@ -341,4 +344,159 @@ def load_requests(demo: Demo) -> None:
             )
 
 
-PARTS = [load_subjects, load_groups, load_people, load_requests]
+@dataclass(frozen=True)
+class DemoBooking:
+    group: str
+    space: str
+    title: str
+    weekday: int
+    starts: time
+    ends: time
+    every_weeks: int = 1  # 0 for a single date, in week `week` of the term
+    week: int = 0
+    decision: str = ""  # for a single date: "approve", or a reason to decline
+
+
+TERM_WEEKS = 12
+
+BOOKINGS = [
+    DemoBooking(
+        "riverside-home-ed",
+        "riverside-community-centre",
+        "Maths and English morning",
+        Weekday.TUESDAY,
+        time(10),
+        time(12, 30),
+    ),
+    DemoBooking(
+        "riverside-home-ed",
+        "riverside-community-centre",
+        "Science afternoon",
+        Weekday.THURSDAY,
+        time(13),
+        time(15),
+    ),
+    DemoBooking(
+        "northfields-parent-co-op",
+        "northfields-community-centre",
+        "Songs and stories",
+        Weekday.MONDAY,
+        time(9, 30),
+        time(11, 30),
+    ),
+    DemoBooking(
+        "northfields-parent-co-op",
+        "northfields-community-centre",
+        "Painting and outdoor play",
+        Weekday.WEDNESDAY,
+        time(9, 30),
+        time(11, 30),
+    ),
+    DemoBooking(
+        "mill-end-maker-club",
+        "mill-end-scout-hut",
+        "Saturday makers",
+        Weekday.SATURDAY,
+        time(10),
+        time(12),
+    ),
+    # Waiting for the managers: St Mary's Hall and the Old Library Room need approval.
+    DemoBooking(
+        "old-town-free-school",
+        "st-marys-hall",
+        "PE and drama",
+        Weekday.FRIDAY,
+        time(13, 30),
+        time(15),
+    ),
+    DemoBooking(
+        "st-marys-forest-school",
+        "st-marys-hall",
+        "Wet-weather base",
+        Weekday.FRIDAY,
+        time(9, 30),
+        time(12),
+        every_weeks=2,
+    ),
+    DemoBooking(
+        "ashby-vale-maths-circle",
+        "old-library-room",
+        "Maths circle",
+        Weekday.WEDNESDAY,
+        time(16),
+        time(17, 30),
+    ),
+    DemoBooking(
+        "riverside-home-ed",
+        "st-marys-hall",
+        "Science fair",
+        Weekday.THURSDAY,
+        time(14),
+        time(16),
+        every_weeks=0,
+        week=10,
+    ),
+    DemoBooking(
+        "northfields-parent-co-op",
+        "st-marys-hall",
+        "Summer concert rehearsal",
+        Weekday.SATURDAY,
+        time(10),
+        time(13),
+        every_weeks=0,
+        week=5,
+        decision="approve",
+    ),
+    DemoBooking(
+        "mill-end-maker-club",
+        "st-marys-hall",
+        "Robot show",
+        Weekday.SATURDAY,
+        time(13),
+        time(15, 30),
+        every_weeks=0,
+        week=8,
+        decision="The hall is set out for a wedding that weekend; any other Saturday is fine.",
+    ),
+]
+
+
+def _local(day, at: time):
+    return datetime.combine(day, at, tzinfo=timezone.get_current_timezone())
+
+
+def load_bookings(demo: Demo) -> None:
+    """A term of weekly bookings by several groups, with some requests waiting for approval.
+
+    Bookings go through the same services as the site, so every rule holds: a series books
+    only its free dates and skips the closures. A group's booking is made once, by title.
+    """
+    start = term_start(timezone.localdate())
+    for spec in BOOKINGS:
+        group, space = demo.groups[spec.group], demo.spaces[spec.space]
+        if Booking.objects.filter(group=group, space=space, title=spec.title).exists():
+            continue
+        day = start + timedelta(days=spec.weekday, weeks=spec.week)
+        admin = Membership.objects.admins().filter(group=group).order_by("pk").first().user
+        outcome = services.book_space_for_group(
+            space=space,
+            group=group,
+            by=admin,
+            title=spec.title,
+            start=_local(day, spec.starts),
+            end=_local(day, spec.ends),
+            interval_weeks=spec.every_weeks,
+            until=start + timedelta(weeks=TERM_WEEKS, days=-1) if spec.every_weeks else None,
+            free_only=True,
+        )
+        if spec.decision:
+            booking_services.decide_booking(
+                booking=outcome.bookings[0],
+                approve=spec.decision == "approve",
+                by=space.managers.order_by("pk").first(),
+                reason="" if spec.decision == "approve" else spec.decision,
+            )
+        demo.changed.append(f"{spec.title} ({group.title})")
+
+
+PARTS = [load_subjects, load_groups, load_people, load_requests, load_bookings]

@@ -269,7 +269,7 @@ class HelpersFilterForm(forms.Form):
 
     group = forms.ModelChoiceField(
         label=_("Group"),
-        queryset=GroupPage.objects.live().public().order_by("title"),
+        queryset=GroupPage.objects.none(),
         required=False,
         empty_label=_("All groups"),
     )
@@ -280,6 +280,11 @@ class HelpersFilterForm(forms.Form):
         required=False,
         empty_label=_("Everywhere"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # public() reads view restrictions when called, so not at import time.
+        self.fields["group"].queryset = GroupPage.objects.live().public().order_by("title")
 
 
 class RegisterForm(forms.Form):

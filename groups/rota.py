@@ -472,8 +472,12 @@ def move_session(*, session: Session, start, end, by: User) -> Session:
 
 
 @transaction.atomic
-def cancel_session(*, session: Session, by: User | None) -> Session:
-    """Cancel a session and its booking, and tell its adults and families."""
+def cancel_session(*, session: Session, by: User | None, notify: bool = True) -> Session:
+    """Cancel a session and its booking, and tell its adults and families.
+
+    notify=False leaves the telling to the caller: cancelling a whole course sends one
+    email about the course rather than one for each of its sessions.
+    """
     session = _lock_session(session)
     if by is not None:
         group = session.course.get_parent().specific
@@ -485,6 +489,8 @@ def cancel_session(*, session: Session, by: User | None) -> Session:
         bookings.cancel_booking(booking=session.booking, by=by or session.booking.requested_by)
     session.status = SessionStatus.CANCELLED
     session.save(update_fields=["status"])
+    if not notify:
+        return session
     send_mail_after_commit(
         subject=_("Cancelled: %(session)s") % {"session": session},
         template="groups/emails/session_changed.txt",

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from wagtail.models import Page
 
 from commons.management.commands.load_demo_data import Demo, heading, paragraph, publish_page
+from groups.demo_courses import load_courses
 from groups.demo_registers import load_registers
 from learning import services
 from learning.demo_curricula import ADOPTIONS, CURRICULA, Activity, Curriculum, Unit
+from learning.demo_progress import load_progress
 from learning.models import CurriculumIndexPage, CurriculumPage, LearningObjective, UnitPage
 
 
@@ -111,4 +113,11 @@ def load_adoptions(demo: Demo) -> None:
         demo.changed.append(f"{copy.title} ({group.title})")
 
 
-PARTS = [load_library, load_curricula, load_adoptions, load_registers]
+PARTS = [
+    load_library,
+    load_curricula,
+    load_adoptions,
+    load_courses,
+    load_registers,
+    load_progress,
+]

@@ -1,14 +1,19 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import F, Q
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, re_path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -45,9 +50,31 @@ class SpaceIndexPage(BodyPageMixin, Page):
     content_panels = Page.content_panels + BodyPageMixin.body_panels
     search_fields = Page.search_fields + BodyPageMixin.body_search_fields
 
+    spaces_per_page = 12
+
     class Meta:
         verbose_name = _("space directory")
         verbose_name_plural = _("space directories")
+
+    def get_context(self, request, *args, **kwargs):
+        """List the spaces that match the visitor's filters, a page of cards at a time."""
+        from commons import selectors
+        from commons.filters import SpaceFilter
+
+        context = super().get_context(request, *args, **kwargs)
+        filters = SpaceFilter(
+            request.GET or None, queryset=selectors.directory_spaces(self), request=request
+        )
+        spaces = selectors.with_space_card_details(filters.qs.order_by("title", "pk"))
+        results = Paginator(spaces, self.spaces_per_page).get_page(request.GET.get("page"))
+        context.update(
+            filters=filters,
+            results=results,
+            page_range=results.paginator.get_elided_page_range(
+                results.number, on_each_side=1, on_ends=1
+            ),
+        )
+        return context
 
 
 ACCESS_FEATURES = [
@@ -57,6 +84,18 @@ ACCESS_FEATURES = [
     ("parking", _("Parking")),
     ("baby_change", _("Baby change")),
 ]
+
+# How far back and ahead a space's week view goes.
+WEEKS_SHOWN = timedelta(days=3 * 366)
+
+
+def _duration(minutes: int) -> str:
+    """“30 minutes”, “8 hours”, “1 hour 30 minutes”."""
+    hours, rest = divmod(minutes, 60)
+    parts = [ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}] if hours else []
+    if rest or not hours:
+        parts.append(ngettext("%(n)s minute", "%(n)s minutes", rest) % {"n": rest})
+    return " ".join(parts)
 
 
 class SpacePage(RoutablePageMixin, Page):
@@ -234,6 +273,93 @@ class SpacePage(RoutablePageMixin, Page):
 
     def access_features(self) -> list[str]:
         return [label for name, label in ACCESS_FEATURES if getattr(self, name)]
+
+    def rules_in_words(self) -> list[str]:
+        """The booking rules as a group admin would say them: “24 hours' notice”."""
+        shortest, longest = self.min_booking_minutes, self.max_booking_minutes
+        if shortest == longest:
+            rules = [_("Bookings of %(length)s") % {"length": _duration(shortest)}]
+        else:
+            rules = [
+                _("Bookings of %(shortest)s to %(longest)s")
+                % {"shortest": _duration(shortest), "longest": _duration(longest)}
+            ]
+        notice, ahead = self.min_notice_hours, self.max_days_ahead
+        rules += [
+            ngettext("%(n)s hour's notice", "%(n)s hours' notice", notice) % {"n": notice}
+            if notice
+            else _("No notice needed"),
+            ngettext("Up to %(n)s day ahead", "Up to %(n)s days ahead", ahead) % {"n": ahead},
+        ]
+        if self.buffer_minutes:
+            rules.append(
+                ngettext(
+                    "%(n)s minute's changeover after each booking",
+                    "%(n)s minutes' changeover after each booking",
+                    self.buffer_minutes,
+                )
+                % {"n": self.buffer_minutes}
+            )
+        rules.append(
+            _("Requests need a manager's approval")
+            if self.requires_approval
+            else _("Free slots are confirmed at once")
+        )
+        if self.weekly_quota_hours is not None:
+            quota = self.weekly_quota_hours
+            rules.append(
+                ngettext(
+                    "Each group may book up to %(n)s hour a week",
+                    "Each group may book up to %(n)s hours a week",
+                    quota,
+                )
+                % {"n": quota}
+            )
+        return rules
+
+    def booking_request_url(self) -> str:
+        """Where a group asks for this space, or "" while the booking form is not wired."""
+        try:
+            return reverse("groups:booking_request") + "?" + urlencode({"space": self.pk})
+        except NoReverseMatch:
+            return ""
+
+    def get_context(self, request, *args, week_of: date | None = None, **kwargs):
+        """The space, how to book it and get in, and one week of it (by default this one).
+
+        The week route passes `week_of` and shows only the week, so it loads only that.
+        """
+        from commons import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["week"] = selectors.space_week(self, week_of or timezone.localdate())
+        if week_of is not None:
+            return context
+        user = request.user
+        may_see_code = bool(self.door_code) and selectors.may_see_door_code(self, user)
+        context.update(
+            photos=selectors.space_photos(self),
+            facilities=self.facilities.order_by("name"),
+            opening_hours=selectors.opening_hours(self),
+            closures=selectors.upcoming_closures(self),
+            rules=self.rules_in_words(),
+            show_key_holder=user.is_authenticated and not user.is_learner_login,
+            door_code=self.door_code if may_see_code else "",
+            book_url=self.booking_request_url(),
+            calendar_url=reverse("commons:space_bookings_feed", args=[self.pk]),
+        )
+        return context
+
+    @re_path(r"^week/(\d{4}-\d{2}-\d{2})/$", name="week")
+    def week(self, request, day: str):
+        """The opening hours and busy times of the Monday-to-Sunday week holding a date."""
+        try:
+            week_of = date.fromisoformat(day)
+        except ValueError:
+            raise Http404 from None
+        if abs(week_of - timezone.localdate()) > WEEKS_SHOWN:
+            raise Http404
+        return self.render(request, week_of=week_of, template="commons/space_week.html")
 
 
 class SpacePhoto(Orderable):

@@ -5,6 +5,8 @@ from wagtail.embeds import embeds
 from wagtail.embeds.exceptions import EmbedException
 from wagtail.models import Page, Site
 
+from commons.feeds import group_feed_url
+
 register = template.Library()
 
 # The site-wide pages the footer links to, when they exist under the home page.
@@ -94,3 +96,9 @@ def embed_for(value) -> EmbedView | None:
     for player, private_player in PRIVACY_ENHANCED_PLAYERS.items():
         html = html.replace(player, private_player)
     return EmbedView(html, embed.title, embed.provider_name)
+
+
+@register.simple_tag
+def group_bookings_feed_url(request, group) -> str:
+    """The full address of a group's calendar feed of its bookings (keyed when private)."""
+    return request.build_absolute_uri(group_feed_url(group))

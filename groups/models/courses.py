@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
@@ -39,7 +40,7 @@ class CoursePageQuerySet(PageQuerySet):
         return self.filter(status=CourseStatus.OPEN)
 
 
-class CoursePage(Page):
+class CoursePage(RoutablePageMixin, Page):
     """A course a group runs: a term of sessions for enrolled learners, led by checked adults."""
 
     summary = models.TextField(
@@ -175,6 +176,61 @@ class CoursePage(Page):
     @property
     def group(self):
         return self.get_parent().specific
+
+    def with_content_json(self, content):
+        """Keep the status the services set: publishing an older draft never reopens a
+        course that was cancelled for numbers."""
+        page = super().with_content_json(content)
+        page.status = self.status
+        return page
+
+    def route_url(self, request, name: str, *args) -> str:
+        return self.get_url(request) + self.reverse_subpage(name, args=args or None)
+
+    def get_context(self, request, *args, **kwargs):
+        """The course's facts and its upcoming sessions with their rota, in a fixed number
+        of queries. Never a learner's name: this page is public."""
+        from groups import views_courses
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(views_courses.course_page_context(self, request))
+        return context
+
+    # The routes' views live in groups.views_courses (imported inside: it imports these
+    # models, so importing it at the top would be circular).
+
+    @path("enrol/")
+    def enrol(self, request):
+        """A guardian's children and their places on this course; enrol one."""
+        from groups import views_courses
+
+        return views_courses.enrol(request, self)
+
+    @path("withdraw/")
+    def withdraw(self, request):
+        """Confirm, then take a child off the course or its waiting list."""
+        from groups import views_courses
+
+        return views_courses.withdraw(request, self)
+
+    @path("schedule/")
+    def schedule(self, request):
+        """For the group's admins: a term of weekly sessions, previewed before booking."""
+        from groups import views_courses
+
+        return views_courses.schedule(request, self)
+
+    @path("sessions/<int:session_id>/move/")
+    def move_session(self, request, session_id):
+        from groups import views_courses
+
+        return views_courses.move_session(request, self, session_id)
+
+    @path("sessions/<int:session_id>/cancel/")
+    def cancel_session(self, request, session_id):
+        from groups import views_courses
+
+        return views_courses.cancel_session(request, self, session_id)
 
 
 class SessionQuerySet(models.QuerySet):

@@ -2,12 +2,15 @@
 
 from django import template
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groups import selectors
-from groups.choices import Weekday
+from groups.choices import EnrolmentStatus, Weekday
+from groups.models import CoursePage
+from groups.views_courses import places_in_words
 
 register = template.Library()
 
@@ -58,3 +61,20 @@ def email_page_url(page, route: str = "") -> str:
 def helpers_needed_section(count: int = 3) -> dict:
     """The next few sessions in town short of adults, for the home page."""
     return {"sessions": selectors.with_groups(selectors.sessions_short_of_adults()[:count])}
+
+
+@register.inclusion_tag("groups/course_cards.html", takes_context=True)
+def group_courses(context, group) -> dict:
+    """The group's running courses with their places left, for its page."""
+    active = Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ACTIVE))
+    courses = list(
+        CoursePage.objects.child_of(group)
+        .live()
+        .public()
+        .running()
+        .annotate(active=active)
+        .order_by("title")
+    )
+    for course in courses:
+        course.places_text = places_in_words(course.places, course.active)
+    return {"request": context.get("request"), "courses": courses}

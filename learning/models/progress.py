@@ -3,10 +3,50 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import storages
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from learning.choices import Level, Source
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to rewrite or remove progress history (DESIGN.md, invariant 3)."""
+
+
+class ProgressEntryQuerySet(models.QuerySet):
+    """Entries can be added and read; only `erase_for` removes them, and nothing updates them.
+
+    A learner's deletion still cascades: Django's collector reaches entries through the
+    base manager (a plain QuerySet), not through this one.
+    """
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Progress entries are never updated: record a new entry.")
+
+    def delete(self):
+        raise AppendOnlyError("Progress entries are never deleted, except by erase_for().")
+
+    def erase_for(self, learner) -> int:
+        """Remove every entry of the learner and its evidence, rows and files: erasure only.
+
+        Files go once the transaction commits, so a rolled-back erasure keeps them.
+        Returns how many entries were removed.
+        """
+        entries = models.QuerySet(self.model, using=self.db).filter(learner=learner)
+        evidence = Evidence.objects.using(self.db).filter(entry__learner=learner)
+        names = [name for name in evidence.values_list("file", flat=True) if name]
+        with transaction.atomic(using=self.db):
+            count = entries.count()
+            evidence.delete()
+            entries.delete()
+            transaction.on_commit(lambda: _delete_files(names), using=self.db)
+        return count
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = private_storage()
+    for name in names:
+        storage.delete(name)
 
 
 class ProgressEntry(models.Model):
@@ -38,6 +78,8 @@ class ProgressEntry(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True, db_index=True)
 
+    objects = ProgressEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("progress entry")
         verbose_name_plural = _("progress entries")
@@ -46,6 +88,16 @@ class ProgressEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.objective} · {self.get_level_display()}"
+
+    def save(self, *args, **kwargs):
+        """Insert a new entry; an entry already saved is history and is never rewritten."""
+        if not self._state.adding:
+            raise AppendOnlyError("Progress entries are never updated: record a new entry.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Progress entries are never deleted, except by erase_for().")
 
 
 def private_storage():

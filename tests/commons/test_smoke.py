@@ -3,21 +3,42 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from wagtail.models import Page, get_page_models
 
-from commons.models import GuardianInvitation, HomePage, StandardPage
+from commons.models import (
+    GuardianInvitation,
+    HomePage,
+    SpaceIndexPage,
+    SpacePage,
+    StandardPage,
+)
 from commons.services import bookings
-from groups.models import GroupIndexPage, GroupPage
+from groups import rota
+from groups.models import CalendarToken, CoursePage, GroupIndexPage, GroupPage
+from learning.choices import Level, Source
+from learning.models import (
+    CurriculumIndexPage,
+    CurriculumPage,
+    Evidence,
+    LearningObjective,
+    ProgressEntry,
+    UnitPage,
+)
 from tests.factories import (
     TutorProfileFactory,
     UserFactory,
     at,
     group_index,
+    make_course,
     make_group,
+    make_session,
     make_space,
+    space_index,
 )
+from tests.learning.builders import make_curriculum
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +62,8 @@ URL_TABLE = {
     "commons:learner_add": (None, [LOGIN, OK, OK, NOT_FOUND]),
     "commons:learner_detail": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, OK]),
     "commons:learner_edit": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
-    "commons:learner_remove": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
+    # Erasure lives with the progress tracker: the household's remove link leads there.
+    "commons:learner_remove": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, 302, NOT_FOUND]),
     "commons:guardian_invite": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
     "commons:learner_login": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
     "commons:invitation_accept": (lambda w: [w.invitation.token], [OK, OK, OK, OK]),
@@ -52,6 +74,39 @@ URL_TABLE = {
     "groups:tutor_detail": (lambda w: [w.tutor.pk], [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
     "groups:check_record": (lambda w: [w.tutor.pk], [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
     "groups:tutor_invite": (lambda w: [w.tutor.pk], [LOGIN, 405, 405, 405]),
+    "commons:space_bookings_feed": (lambda w: [w.booking.space_id], [OK, OK, OK, OK]),
+    "groups:booking_request": (None, [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+    "groups:group_bookings": (None, [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+    "groups:booking_cancel": (lambda w: [w.booking.pk], [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+    "groups:booking_move": (lambda w: [w.booking.pk], [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+    "groups:session_detail": (lambda w: [w.session.pk], [OK, OK, OK, OK]),
+    "groups:session_register": (
+        lambda w: [w.session.pk],
+        [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+    ),
+    "groups:helpers_needed": (None, [OK, OK, OK, OK]),
+    "groups:volunteer_hours": (None, [LOGIN, OK, OK, NOT_FOUND]),
+    "groups:calendar_link": (None, [LOGIN, OK, OK, NOT_FOUND]),
+    "groups:personal_feed": (lambda w: [w.calendar_token], [OK, OK, OK, OK]),
+    "groups:group_sessions_feed": (lambda w: [w.booking.group_id], [OK, OK, OK, OK]),
+    "learning:learner_page": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, OK]),
+    "learning:self_assess": (lambda w: [w.child.pk, 1], [LOGIN, 405, 405, 405]),
+    "learning:guardian_dashboard": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
+    "learning:guardian_observe": (lambda w: [w.child.pk], [LOGIN, 405, 405, 405]),
+    "learning:guardian_follow": (lambda w: [w.child.pk], [LOGIN, 405, 405, 405]),
+    "learning:guardian_unfollow": (lambda w: [w.child.pk, 1], [LOGIN, 405, 405, 405]),
+    "learning:record_print": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
+    "learning:record_zip": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
+    "learning:learner_erase": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
+    "learning:evidence_download": (lambda w: [w.evidence.pk], [LOGIN, NOT_FOUND, OK, OK]),
+    "learning:session_progress": (
+        lambda w: [w.session.pk],
+        [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+    ),
+    "learning:course_overview": (
+        lambda w: [w.session.course_id],
+        [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+    ),
 }
 
 # Page type → builder of a live instance; every role may read every published page.
@@ -62,6 +117,14 @@ PAGE_BUILDERS = {
     ),
     GroupIndexPage: lambda w: group_index(),
     GroupPage: lambda w: make_group(title="Riverside Home Ed"),
+    CoursePage: lambda w: w.session.course,
+    SpaceIndexPage: lambda w: space_index(),
+    SpacePage: lambda w: SpacePage.objects.get(slug="scout-hut"),
+    CurriculumIndexPage: lambda w: HomePage.objects.get().add_child(
+        instance=CurriculumIndexPage(title="Library", slug="library")
+    ),
+    CurriculumPage: lambda w: w.curriculum,
+    UnitPage: lambda w: w.curriculum.get_children().live().first().specific,
 }
 
 # Routes that belong to libraries and are tested there, not by this table.
@@ -106,6 +169,25 @@ class World:
             title="Club",
             start=start,
             end=start + timedelta(hours=1),
+        )
+        self.curriculum = make_curriculum(group)
+        course = make_course(group=group, title="Maths Club", curriculum=self.curriculum)
+        self.session = make_session(course=course)
+        rota.enrol(course=course, learner=child, by=parent)
+        self.calendar_token = CalendarToken.objects.create(user=parent).token
+        entry = ProgressEntry.objects.create(
+            learner=child,
+            objective=LearningObjective.objects.first(),
+            level=Level.SECURE,
+            source=Source.GUARDIAN,
+            recorded_by=parent,
+        )
+        self.evidence = Evidence.objects.create(
+            entry=entry,
+            file=ContentFile(b"%PDF-1.4 test", name="work.pdf"),
+            original_name="work.pdf",
+            content_type="application/pdf",
+            size=13,
         )
 
 

@@ -6,6 +6,7 @@ is one function below, so later features can add theirs to ``PARTS``.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from importlib import import_module
 
 from django.apps import apps
@@ -13,9 +14,23 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Page, Site
 
-from commons.models import HomePage, Learner, Neighbourhood, SiteSettings, StandardPage
+from commons.demo_spaces import FACILITIES, MANAGERS, SPACES, DemoSpace, term_start
+from commons.models import (
+    Closure,
+    Facility,
+    HomePage,
+    Learner,
+    Neighbourhood,
+    OpeningPeriod,
+    SiteSettings,
+    SpaceIndexPage,
+    SpacePage,
+    StandardPage,
+)
+from commons.permissions import sync_space_managers_group
 
 # Every demo login uses this password; the README quotes it.
 DEMO_PASSWORD = "commons-demo-2026"
@@ -239,6 +254,88 @@ def load_home_page(demo: Demo) -> None:
     demo.home = publish_page(demo, home.get_parent(), HomePage, home.slug, **fields)
 
 
+def _manager(demo: Demo, username: str, display_name: str):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "display_name": display_name,
+            "first_name": display_name.split()[0],
+            "email": f"{username}@example.org",
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    demo.users[username] = user
+
+
+def _space(demo: Demo, index: SpaceIndexPage, spec: DemoSpace, start) -> SpacePage:
+    """Create a space the first time; later runs leave it as its managers have made it."""
+    space = SpacePage.objects.child_of(index).filter(slug=spec.slug).first()
+    if space is not None:
+        return space
+    space = SpacePage(
+        title=spec.title,
+        slug=spec.slug,
+        neighbourhood=demo.neighbourhoods[spec.neighbourhood],
+        address=spec.address,
+        capacity=spec.capacity,
+        summary=spec.summary,
+        description=[paragraph(spec.about)],
+        key_holder=spec.key_holder,
+        door_code=spec.door_code,
+        **dict.fromkeys(spec.access, True),
+        **spec.rules,
+    )
+    space.facilities = [demo.facilities[slug] for slug in spec.facilities]
+    space.managers = [demo.users[username] for username in spec.managers]
+    space.opening_periods = [
+        OpeningPeriod(weekday=day, opens=opens, closes=closes)
+        for days, opens, closes in spec.opening
+        for day in days
+    ]
+    space.closures = [
+        Closure(
+            start_date=start + timedelta(days=after),
+            end_date=start + timedelta(days=after + length - 1),
+            reason=reason,
+        )
+        for after, length, reason in spec.closures
+    ]
+    index.add_child(instance=space)
+    space.save_revision().publish()
+    demo.changed.append(spec.title)
+    return space
+
+
+def load_spaces(demo: Demo) -> None:
+    demo.facilities = {}
+    for name, slug in FACILITIES:
+        demo.facilities[slug], _ = Facility.objects.update_or_create(
+            slug=slug, defaults={"name": name}
+        )
+    for username, display_name in MANAGERS:
+        _manager(demo, username, display_name)
+    index = publish_page(
+        demo,
+        demo.home,
+        SpaceIndexPage,
+        "spaces",
+        title="Spaces",
+        introduction=(
+            f"The halls and rooms {PLACE_NAME}’s groups share, each looked after by its own "
+            "managers. Find one that suits your group and is free when you need it."
+        ),
+        show_in_menus=True,
+        body=[],
+    )
+    demo.pages["spaces"] = index
+    start = term_start(timezone.localdate())
+    demo.spaces = {spec.slug: _space(demo, index, spec, start) for spec in SPACES}
+    sync_space_managers_group()
+
+
 PARTS = [
     load_site_settings,
     load_neighbourhoods,
@@ -246,6 +343,7 @@ PARTS = [
     load_household,
     load_standard_pages,
     load_home_page,
+    load_spaces,
 ]
 
 
