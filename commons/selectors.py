@@ -35,11 +35,13 @@ from commons.models import (
 )
 
 
-def learners_visible_to(user: User) -> QuerySet[Learner]:
-    """Return the learners this user may see: their own children, or themself.
+def household_learners(user: User) -> QuerySet[Learner]:
+    """Return the learners of this user's household: their own children, or themself.
 
-    Every view that shows a learner starts from this queryset, so a learner anyone else
-    asks for is simply not found (404), whatever its id.
+    The household pages (details, medical notes, logins, invitations) are for the family
+    alone. Who else may see a learner's progress, attendance and register entry — their
+    session adults and group admins — is decided in one place, groups.selectors.
+    learners_visible_to, which builds on this rule (commons cannot import groups).
     """
     if not user.is_authenticated:
         return Learner.objects.none()

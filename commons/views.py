@@ -104,7 +104,7 @@ def learner_add(request):
 
 @login_required
 def learner_detail(request, pk):
-    queryset = selectors.learners_visible_to(request.user).prefetch_related("guardians")
+    queryset = selectors.household_learners(request.user).prefetch_related("guardians")
     learner = get_object_or_404(queryset.select_related("user"), pk=pk)
     is_guardian = any(g.pk == request.user.pk for g in learner.guardians.all())
     context = {"learner": learner, "is_guardian": is_guardian}
