@@ -217,7 +217,8 @@ def _booking_groups(request):
 
 
 def _not_allowed(request):
-    return render(request, "groups/booking_not_allowed.html", status=403)
+    # Not found, as for anything else this person may not see, but saying who can book.
+    return render(request, "groups/booking_not_allowed.html", status=404)
 
 
 def _when(booking_or_occurrence) -> str:

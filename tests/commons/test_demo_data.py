@@ -40,7 +40,7 @@ def demo():
 def test_loading_twice_creates_nothing_new(demo):
     assert demo["first"] == demo["second"]
     assert demo["first"]["users"] >= len(DEMO_USERS)
-    assert demo["first"]["learners"] == 2
+    assert demo["first"]["learners"] >= 2
     assert "already up to date" in demo["output"]
 
 

@@ -135,7 +135,7 @@ def test_people_who_may_not_book_are_told_who_can(client_for, request, group, ha
     posted = client.post(REQUEST_URL, form_data(group, hall))
     listing = client.get(LIST_URL)
 
-    assert page.status_code == posted.status_code == listing.status_code == 403
+    assert page.status_code == posted.status_code == listing.status_code == 404
     assert "A group’s admins can book for it" in page.content.decode()
     assert not Booking.objects.exists()
 
