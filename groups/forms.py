@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from commons.models import Booking, Neighbourhood, SpacePage
+from commons.services.bookings import MAX_SERIES_LENGTH
 from groups.choices import Presence, Role
 from groups.models import GroupPage, Membership
 
@@ -186,9 +187,23 @@ class BookingRequestForm(BookingTimeForm):
         day, until = cleaned.get("date"), cleaned.get("until")
         if weeks and until is None and "until" not in self.errors:
             self.add_error("until", _("Say the last date of the series."))
-        elif weeks and day and until and until <= day:
-            self.add_error("until", _("The last date must be after the first."))
+        elif weeks and day and until:
+            self._check_length(day, until, weeks)
         return cleaned
+
+    def _check_length(self, day: date, until: date, weeks: int) -> None:
+        """Refuse a series of one date or of more than the service books, before any preview."""
+        dates = (until - day).days // (7 * weeks) + 1 if until > day else 0
+        if dates < 2:
+            self.add_error(
+                "until", _("A series needs at least two dates: choose a later last date.")
+            )
+        elif dates > MAX_SERIES_LENGTH:
+            self.add_error(
+                "until",
+                _("A series can have at most %(n)s dates: choose an earlier last date.")
+                % {"n": MAX_SERIES_LENGTH},
+            )
 
     @property
     def is_series(self) -> bool:

@@ -298,13 +298,6 @@ def _series_preview(request, form: BookingRequestForm):
         until=data["until"],
     )
     free = sum(1 for occurrence in occurrences if occurrence.is_free)
-    longest = booking_services.MAX_SERIES_LENGTH
-    if len(occurrences) > longest:
-        problem = _("A series can have at most %(n)s dates. Choose an earlier last date.")
-    elif len(occurrences) < 2:
-        problem = _("A series needs at least two dates. Choose a later last date.")
-    else:
-        problem = ""
     return render(
         request,
         "groups/booking_preview.html",
@@ -315,7 +308,6 @@ def _series_preview(request, form: BookingRequestForm):
             "occurrences": occurrences,
             "free_count": free,
             "all_free": free == len(occurrences),
-            "series_problem": problem % {"n": longest} if problem else "",
         },
     )
 

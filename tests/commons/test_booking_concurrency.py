@@ -47,10 +47,10 @@ def run_together(count: int, work) -> list:
 def outcome(result) -> str:
     if isinstance(result, Booking):
         return "booked"
-    if isinstance(result, ValidationError) and "is booked" in " ".join(result.messages) or (
-        isinstance(result, ValidationError) and "just been booked" in " ".join(result.messages)
-    ):
-        return "already booked"
+    if isinstance(result, ValidationError):
+        text = " ".join(result.messages)
+        if "is booked" in text or "just been booked" in text:
+            return "already booked"
     return f"error: {result!r}"
 
 
@@ -64,7 +64,7 @@ def test_twenty_threads_requesting_one_slot_book_it_once_per_round():
     for round_number in range(10):
         start = at(day + timedelta(days=round_number), 10)
 
-        def request(i, start=start):
+        def request(i, start=start, round_number=round_number):
             return bookings.request_booking(
                 space=space,
                 group=group,

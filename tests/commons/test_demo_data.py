@@ -27,8 +27,7 @@ def counts() -> dict[str, int]:
     }
 
 
-@pytest.fixture
-def demo():
+def load_twice():
     """Load the demo data twice, returning the counts after each run and the last output."""
     call_command("load_demo_data", force=True, stdout=StringIO())
     first = counts()
@@ -37,33 +36,33 @@ def demo():
     return {"first": first, "second": counts(), "output": out.getvalue()}
 
 
-def test_loading_twice_creates_nothing_new(demo):
+def check_loading_twice_creates_nothing_new(demo):
     assert demo["first"] == demo["second"]
     assert demo["first"]["users"] >= len(DEMO_USERS)
     assert demo["first"]["learners"] >= 2
     assert "already up to date" in demo["output"]
 
 
-def test_output_lists_every_login_and_the_password(demo):
+def check_output_lists_every_login_and_the_password(demo):
     assert DEMO_PASSWORD in demo["output"]
     for spec in DEMO_USERS:
         assert spec.username in demo["output"]
 
 
-def test_every_demo_user_has_the_demo_password(demo):
+def check_every_demo_user_has_the_demo_password(demo):
     for spec in DEMO_USERS:
         user = User.objects.get(username=spec.username)
         assert user.check_password(DEMO_PASSWORD), spec.username
         assert user.display_name
 
 
-def test_only_the_admin_is_a_superuser(demo):
+def check_only_the_admin_is_a_superuser(demo):
     assert list(User.objects.filter(is_superuser=True).values_list("username", flat=True)) == [
         "admin"
     ]
 
 
-def test_parent_guards_maya_and_leo(demo):
+def check_parent_guards_maya_and_leo(demo):
     parent = User.objects.get(username="parent")
 
     children = Learner.objects.guarded_by(parent).order_by("birth_year")
@@ -71,7 +70,7 @@ def test_parent_guards_maya_and_leo(demo):
     assert [(c.name, c.birth_year) for c in children] == [("Maya", 2016), ("Leo", 2019)]
 
 
-def test_the_learner_login_is_mayas_own(demo):
+def check_the_learner_login_is_mayas_own(demo):
     learner = User.objects.get(username="learner")
 
     assert learner.is_learner_login
@@ -79,7 +78,7 @@ def test_the_learner_login_is_mayas_own(demo):
     assert learner.email == ""
 
 
-def test_site_settings_name_the_place_and_safeguarding_lead(demo):
+def check_site_settings_name_the_place_and_safeguarding_lead(demo):
     settings = SiteSettings.objects.get()
 
     assert settings.place_name == "Ashby Vale"
@@ -87,7 +86,7 @@ def test_site_settings_name_the_place_and_safeguarding_lead(demo):
     assert settings.contact_email.endswith("example.org")
 
 
-def test_standard_pages_are_published_under_home(demo):
+def check_standard_pages_are_published_under_home(demo):
     home = HomePage.objects.get()
     pages = {p.slug: p for p in StandardPage.objects.child_of(home).live()}
 
@@ -97,7 +96,7 @@ def test_standard_pages_are_published_under_home(demo):
     assert not pages["privacy"].show_in_menus
 
 
-def test_policies_say_what_they_must(demo, client):
+def check_policies_say_what_they_must(demo, client):
     safeguarding = client.get("/safeguarding/").content.decode()
     privacy = client.get("/privacy/").content.decode()
 
@@ -107,7 +106,7 @@ def test_policies_say_what_they_must(demo, client):
     assert "My household" in privacy
 
 
-def test_home_page_shows_the_demo_commons(demo, client):
+def check_home_page_shows_the_demo_commons(demo, client):
     html = client.get("/").content.decode()
 
     assert "<h1>Learning together in Ashby Vale</h1>" in html
@@ -120,7 +119,7 @@ def test_demo_data_refuses_to_run_with_debug_off_unless_forced():
         call_command("load_demo_data", stdout=StringIO())
 
 
-def test_demo_groups_have_admins_tutors_checks_and_requests(demo):
+def check_demo_groups_have_admins_tutors_checks_and_requests(demo):
     from groups.models import GroupPage, Membership, TutorProfile
 
     assert GroupPage.objects.live().count() >= 6
@@ -138,3 +137,19 @@ def test_demo_groups_have_admins_tutors_checks_and_requests(demo):
     assert Membership.objects.pending().count() >= 2
     groupadmin = User.objects.get(username="groupadmin")
     assert groupadmin.has_perm("wagtailadmin.access_admin")
+
+
+def test_demo_data_loads_twice_and_builds_every_part(client):
+    """Load the demo commons twice (it is slow), then check each part of it."""
+    demo = load_twice()
+    check_loading_twice_creates_nothing_new(demo)
+    check_output_lists_every_login_and_the_password(demo)
+    check_every_demo_user_has_the_demo_password(demo)
+    check_only_the_admin_is_a_superuser(demo)
+    check_parent_guards_maya_and_leo(demo)
+    check_the_learner_login_is_mayas_own(demo)
+    check_site_settings_name_the_place_and_safeguarding_lead(demo)
+    check_standard_pages_are_published_under_home(demo)
+    check_policies_say_what_they_must(demo, client)
+    check_home_page_shows_the_demo_commons(demo, client)
+    check_demo_groups_have_admins_tutors_checks_and_requests(demo)

@@ -42,7 +42,9 @@ from tests.learning.builders import make_curriculum
 
 pytestmark = pytest.mark.django_db
 
-OK, LOGIN, GONE, NOT_FOUND = 200, "login", 410, 404
+# FORBIDDEN: a page that exists for everyone signed in but explains why not for them
+# (no group to book for); objects one may not see are NOT_FOUND.
+OK, LOGIN, GONE, FORBIDDEN, NOT_FOUND = 200, "login", 410, 403, 404
 ROLES = ["anonymous", "stranger", "guardian", "learner"]
 
 # Named URL → (builder of its args, what each role in ROLES gets).
@@ -75,8 +77,8 @@ URL_TABLE = {
     "groups:check_record": (lambda w: [w.tutor.pk], [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
     "groups:tutor_invite": (lambda w: [w.tutor.pk], [LOGIN, 405, 405, 405]),
     "commons:space_bookings_feed": (lambda w: [w.booking.space_id], [OK, OK, OK, OK]),
-    "groups:booking_request": (None, [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
-    "groups:group_bookings": (None, [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+    "groups:booking_request": (None, [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+    "groups:group_bookings": (None, [LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
     "groups:booking_cancel": (lambda w: [w.booking.pk], [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
     "groups:booking_move": (lambda w: [w.booking.pk], [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
     "groups:session_detail": (lambda w: [w.session.pk], [OK, OK, OK, OK]),

@@ -331,15 +331,28 @@ def test_dont_book_goes_back_to_the_filled_in_form(client_for, admin, group, hal
     assert not Booking.objects.exists()
 
 
-def test_a_series_needs_a_last_date_after_the_first(client_for, admin, group, hall):
+def test_a_series_needs_two_to_sixty_dates(client_for, admin, group, hall):
     client = client_for(admin)
     missing = client.post(REQUEST_URL, form_data(group, hall, repeat="weekly"))
     early = client.post(
         REQUEST_URL, form_data(group, hall, repeat="weekly", until=NEXT_WEEK.isoformat())
     )
 
+    too_long = client.post(
+        REQUEST_URL,
+        form_data(
+            group, hall, repeat="weekly", until=(NEXT_WEEK + timedelta(weeks=60)).isoformat()
+        ),
+    )
+
     assert missing.context["form"].errors["until"] == ["Say the last date of the series."]
-    assert early.context["form"].errors["until"] == ["The last date must be after the first."]
+    assert early.context["form"].errors["until"] == [
+        "A series needs at least two dates: choose a later last date."
+    ]
+    assert too_long.context["form"].errors["until"] == [
+        "A series can have at most 60 dates: choose an earlier last date."
+    ]
+    assert not Booking.objects.exists()
 
 
 @pytest.mark.parametrize("space_name", ["hall", "library"])
