@@ -120,7 +120,9 @@ def _local(day: date, at: time) -> datetime:
 class BookingTimeForm(forms.Form):
     """A date and a start and end time on it, read as local times."""
 
-    date = forms.DateField(label=_("Date"), widget=_date_input())
+    date = forms.DateField(
+        label=_("Date"), widget=_date_input(), help_text=_("For a series, its first date.")
+    )
     start_time = forms.TimeField(label=_("From"), widget=_time_input())
     end_time = forms.TimeField(label=_("To"), widget=_time_input())
 
@@ -466,7 +468,9 @@ class TermForm(forms.Form):
 class SessionMoveForm(forms.Form):
     """A new date and time for one session."""
 
-    date = forms.DateField(label=_("Date"), widget=_date_input())
+    date = forms.DateField(
+        label=_("Date"), widget=_date_input(), help_text=_("For a series, its first date.")
+    )
     start_time = forms.TimeField(label=_("From"), widget=_time_input())
     end_time = forms.TimeField(label=_("To"), widget=_time_input())
 

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -63,3 +64,34 @@ class StandardPage(BodyPageMixin, Page):
     class Meta:
         verbose_name = _("standard page")
         verbose_name_plural = _("standard pages")
+
+
+class DirectoryPageMixin:
+    """A directory page: its listing filtered by the query string, a page of cards at a time.
+
+    Subclasses say what is listed (`directory_filterset`) and may load what each card
+    shows for just the page on screen (`directory_page_items`). Filters stay in the URL,
+    so a filtered listing is a link anyone can share; it all works without JavaScript.
+    """
+
+    results_per_page = 12
+
+    def directory_filterset(self, request):
+        raise NotImplementedError
+
+    def directory_page_items(self, items):
+        return items
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        filters = self.directory_filterset(request)
+        results = Paginator(filters.qs, self.results_per_page).get_page(request.GET.get("page"))
+        results.object_list = self.directory_page_items(results.object_list)
+        context.update(
+            filters=filters,
+            results=results,
+            page_range=results.paginator.get_elided_page_range(
+                results.number, on_each_side=1, on_ends=1
+            ),
+        )
+        return context

@@ -2,7 +2,6 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import F, Q
 from django.http import Http404
@@ -20,7 +19,7 @@ from wagtail.search import index
 
 from commons.blocks import BaseStreamBlock
 from commons.choices import BookingStatus, Weekday
-from commons.models.pages import BodyPageMixin
+from commons.models.pages import BodyPageMixin, DirectoryPageMixin
 
 
 class Facility(models.Model):
@@ -40,7 +39,7 @@ class Facility(models.Model):
         return self.name
 
 
-class SpaceIndexPage(BodyPageMixin, Page):
+class SpaceIndexPage(DirectoryPageMixin, BodyPageMixin, Page):
     """The town's shared spaces: one directory, under the home page."""
 
     parent_page_types = ["commons.HomePage"]
@@ -50,31 +49,21 @@ class SpaceIndexPage(BodyPageMixin, Page):
     content_panels = Page.content_panels + BodyPageMixin.body_panels
     search_fields = Page.search_fields + BodyPageMixin.body_search_fields
 
-    spaces_per_page = 12
-
     class Meta:
         verbose_name = _("space directory")
         verbose_name_plural = _("space directories")
 
-    def get_context(self, request, *args, **kwargs):
-        """List the spaces that match the visitor's filters, a page of cards at a time."""
+    def directory_filterset(self, request):
         from commons import selectors
         from commons.filters import SpaceFilter
 
-        context = super().get_context(request, *args, **kwargs)
-        filters = SpaceFilter(
-            request.GET or None, queryset=selectors.directory_spaces(self), request=request
-        )
-        spaces = selectors.with_space_card_details(filters.qs.order_by("title", "pk"))
-        results = Paginator(spaces, self.spaces_per_page).get_page(request.GET.get("page"))
-        context.update(
-            filters=filters,
-            results=results,
-            page_range=results.paginator.get_elided_page_range(
-                results.number, on_each_side=1, on_ends=1
-            ),
-        )
-        return context
+        spaces = selectors.directory_spaces(self).order_by("title", "pk")
+        return SpaceFilter(request.GET or None, queryset=spaces, request=request)
+
+    def directory_page_items(self, items):
+        from commons import selectors
+
+        return selectors.with_space_card_details(items)
 
 
 ACCESS_FEATURES = [

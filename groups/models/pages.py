@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
@@ -14,7 +13,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
 from commons.blocks import BaseStreamBlock
-from commons.models.pages import BodyPageMixin
+from commons.models.pages import BodyPageMixin, DirectoryPageMixin
 from groups.choices import GroupKind, JoinPolicy, MembershipStatus, Role, Weekday
 
 # Where joining again changes nothing, and the memberships one can leave (or turn down).
@@ -33,7 +32,7 @@ def _as_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-class GroupIndexPage(BodyPageMixin, Page):
+class GroupIndexPage(DirectoryPageMixin, BodyPageMixin, Page):
     """The directory of the town's groups: one, under the home page."""
 
     parent_page_types = ["commons.HomePage"]
@@ -43,31 +42,21 @@ class GroupIndexPage(BodyPageMixin, Page):
     content_panels = Page.content_panels + BodyPageMixin.body_panels
     search_fields = Page.search_fields + BodyPageMixin.body_search_fields
 
-    groups_per_page = 12
-
     class Meta:
         verbose_name = _("group directory")
         verbose_name_plural = _("group directories")
 
-    def get_context(self, request, *args, **kwargs):
-        """List the groups that match the visitor's filters, a page of cards at a time."""
+    def directory_filterset(self, request):
         from groups import selectors
         from groups.filters import GroupFilter
 
-        context = super().get_context(request, *args, **kwargs)
-        filters = GroupFilter(
-            request.GET or None, queryset=selectors.directory_groups(self), request=request
-        )
-        groups = selectors.with_card_details(filters.qs.order_by("title", "pk"))
-        results = Paginator(groups, self.groups_per_page).get_page(request.GET.get("page"))
-        context.update(
-            filters=filters,
-            results=results,
-            page_range=results.paginator.get_elided_page_range(
-                results.number, on_each_side=1, on_ends=1
-            ),
-        )
-        return context
+        groups = selectors.directory_groups(self).order_by("title", "pk")
+        return GroupFilter(request.GET or None, queryset=groups, request=request)
+
+    def directory_page_items(self, items):
+        from groups import selectors
+
+        return selectors.with_card_details(items)
 
 
 class GroupPageQuerySet(PageQuerySet):

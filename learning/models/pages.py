@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
@@ -17,12 +16,12 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from commons.models.pages import BodyPageMixin
+from commons.models.pages import BodyPageMixin, DirectoryPageMixin
 from learning.blocks import CurriculumStreamBlock
 from learning.choices import LICENCE_URLS, Level, Licence
 
 
-class CurriculumIndexPage(BodyPageMixin, Page):
+class CurriculumIndexPage(DirectoryPageMixin, BodyPageMixin, Page):
     """The commons-wide library: every published curriculum, whichever group wrote it."""
 
     parent_page_types = ["commons.HomePage"]
@@ -32,32 +31,23 @@ class CurriculumIndexPage(BodyPageMixin, Page):
     content_panels = Page.content_panels + BodyPageMixin.body_panels
     search_fields = Page.search_fields + BodyPageMixin.body_search_fields
 
-    curricula_per_page = 12
-
     class Meta:
         verbose_name = _("curriculum library")
         verbose_name_plural = _("curriculum libraries")
 
-    def get_context(self, request, *args, **kwargs):
-        """List the curricula matching the visitor's filters and words, a page at a time."""
+    def directory_filterset(self, request):
         # Imported here: learning's filters and selectors import these models.
         from learning import selectors
         from learning.filters import CurriculumFilter
 
-        context = super().get_context(request, *args, **kwargs)
-        filters = CurriculumFilter(
+        return CurriculumFilter(
             request.GET, queryset=selectors.library_curricula(), request=request
         )
-        results = Paginator(filters.qs, self.curricula_per_page).get_page(request.GET.get("page"))
-        results.object_list = selectors.with_publishers(results.object_list)
-        context.update(
-            filters=filters,
-            results=results,
-            page_range=results.paginator.get_elided_page_range(
-                results.number, on_each_side=1, on_ends=1
-            ),
-        )
-        return context
+
+    def directory_page_items(self, items):
+        from learning import selectors
+
+        return selectors.with_publishers(items)
 
 
 class CurriculumPage(RoutablePageMixin, Page):
