@@ -211,14 +211,14 @@ def _back_to_pool(request):
 
 def _booking_groups(request):
     """The groups this person may book for, or None: then the page explains who can book."""
-    _adult_required(request)
     groups = selectors.groups_user_may_book_for(request.user)
     return groups if groups.exists() else None
 
 
 def _not_allowed(request):
-    # Not found, as for anything else this person may not see, but saying who can book.
-    return render(request, "groups/booking_not_allowed.html", status=404)
+    # The page exists for everyone signed in, so it says why not rather than "not found";
+    # objects (another group's booking) still answer 404.
+    return render(request, "groups/booking_not_allowed.html", status=403)
 
 
 def _when(booking_or_occurrence) -> str:

@@ -127,7 +127,7 @@ def test_a_group_admin_gets_the_form_with_the_space_chosen(client_for, admin, gr
     assert list(form.fields["group"].queryset) == [group]
 
 
-@pytest.mark.parametrize("who", ["tutor", "parent", "stranger"])
+@pytest.mark.parametrize("who", ["tutor", "parent", "stranger", "child_login"])
 def test_people_who_may_not_book_are_told_who_can(client_for, request, group, hall, who):
     client = client_for(request.getfixturevalue(who))
 
@@ -135,7 +135,7 @@ def test_people_who_may_not_book_are_told_who_can(client_for, request, group, ha
     posted = client.post(REQUEST_URL, form_data(group, hall))
     listing = client.get(LIST_URL)
 
-    assert page.status_code == posted.status_code == listing.status_code == 404
+    assert page.status_code == posted.status_code == listing.status_code == 403
     assert "A group’s admins can book for it" in page.content.decode()
     assert not Booking.objects.exists()
 
