@@ -100,22 +100,27 @@ class ScopedObjectMixin:
 
     Wagtail's generic views narrow only the index listing and fetch other objects by id
     (Wagtail #10746), so every view that takes a pk goes through here: another space's
-    booking answers 404, and its id cannot be probed.
+    booking, or another group's membership, answers 404 and its id cannot be probed.
     """
 
     scope_actions = ["view", "change"]
+    scope_select_related: tuple[str, ...] = ()
 
     def get_scoped_queryset(self):
         return self.permission_policy.instances_user_has_any_permission_for(
             self.request.user, self.scope_actions
-        ).select_related("space", "group", "requested_by", "series")
+        ).select_related(*self.scope_select_related)
 
 
 def _is_waiting(booking: Booking) -> bool:
     return booking.status == BookingStatus.REQUESTED
 
 
-class BookingIndexView(ScopedObjectMixin, generic.IndexView):
+class BookingScopeMixin(ScopedObjectMixin):
+    scope_select_related = ("space", "group", "requested_by", "series")
+
+
+class BookingIndexView(BookingScopeMixin, generic.IndexView):
     def get_base_queryset(self):
         return self.get_scoped_queryset()
 
@@ -146,7 +151,7 @@ class BookingIndexView(ScopedObjectMixin, generic.IndexView):
         return buttons
 
 
-class BookingDecideView(ScopedObjectMixin, generic.EditView):
+class BookingDecideView(BookingScopeMixin, generic.EditView):
     """Approve a waiting request, or decline it with a reason: nothing else about it changes."""
 
     scope_actions = ["change"]
@@ -226,7 +231,7 @@ class BookingDecideView(ScopedObjectMixin, generic.EditView):
         return context
 
 
-class BookingInspectView(ScopedObjectMixin, generic.InspectView):
+class BookingInspectView(BookingScopeMixin, generic.InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_scoped_queryset(), pk=self.pk)
 
@@ -248,17 +253,17 @@ class BookingInspectView(ScopedObjectMixin, generic.InspectView):
         return when(self.object)
 
 
-class BookingHistoryView(ScopedObjectMixin, history.HistoryView):
+class BookingHistoryView(BookingScopeMixin, history.HistoryView):
     def get_base_object_queryset(self):
         return self.get_scoped_queryset()
 
 
-class BookingUsageView(ScopedObjectMixin, usage.UsageView):
+class BookingUsageView(BookingScopeMixin, usage.UsageView):
     def get_base_object_queryset(self):
         return self.get_scoped_queryset()
 
 
-class BookingDeleteView(ScopedObjectMixin, generic.DeleteView):
+class BookingDeleteView(BookingScopeMixin, generic.DeleteView):
     """Never reached: nobody deletes bookings here. Answers 404, so ids cannot be probed."""
 
     scope_actions = ["delete"]

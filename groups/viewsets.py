@@ -17,6 +17,7 @@ from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
 from commons.models import User
+from commons.viewsets import ScopedObjectMixin
 from groups import services
 from groups.choices import MembershipStatus, Role
 from groups.models import GroupPage, Membership
@@ -81,23 +82,11 @@ class MembershipEditForm(WagtailAdminModelForm):
         )
 
 
-class ScopedObjectMixin:
-    """Look the object up only among those the permission policy lets this person act on.
-
-    Wagtail's generic views narrow only the index listing by default and fetch other
-    objects by id (Wagtail #10746), so every view that takes a pk goes through here:
-    another group's membership answers 404, and its id cannot be probed.
-    """
-
+class MembershipScopeMixin(ScopedObjectMixin):
     scope_actions = ["view", "change", "delete"]
 
-    def get_scoped_queryset(self):
-        return self.permission_policy.instances_user_has_any_permission_for(
-            self.request.user, self.scope_actions
-        )
 
-
-class MembershipIndexView(ScopedObjectMixin, generic.IndexView):
+class MembershipIndexView(MembershipScopeMixin, generic.IndexView):
     def get_base_queryset(self):
         return self.get_scoped_queryset().select_related("user", "group")
 
@@ -112,7 +101,7 @@ class MembershipCreateView(generic.CreateView):
         return membership
 
 
-class MembershipEditView(ScopedObjectMixin, generic.EditView):
+class MembershipEditView(MembershipScopeMixin, generic.EditView):
     scope_actions = ["change"]
 
     def get_queryset(self):
@@ -136,7 +125,7 @@ class MembershipEditView(ScopedObjectMixin, generic.EditView):
             return self.form_invalid(form)
 
 
-class MembershipDeleteView(ScopedObjectMixin, generic.DeleteView):
+class MembershipDeleteView(MembershipScopeMixin, generic.DeleteView):
     scope_actions = ["delete"]
 
     def get_queryset(self):
@@ -156,17 +145,17 @@ class MembershipDeleteView(ScopedObjectMixin, generic.DeleteView):
             return redirect(self.edit_url_name, quote(self.object.pk))
 
 
-class MembershipInspectView(ScopedObjectMixin, generic.InspectView):
+class MembershipInspectView(MembershipScopeMixin, generic.InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_scoped_queryset(), pk=self.pk)
 
 
-class MembershipHistoryView(ScopedObjectMixin, history.HistoryView):
+class MembershipHistoryView(MembershipScopeMixin, history.HistoryView):
     def get_base_object_queryset(self):
         return self.get_scoped_queryset()
 
 
-class MembershipUsageView(ScopedObjectMixin, usage.UsageView):
+class MembershipUsageView(MembershipScopeMixin, usage.UsageView):
     scope_actions = ["change"]
 
     def get_base_object_queryset(self):
