@@ -512,7 +512,19 @@ def erase_learner(*, learner: Learner, by: User) -> None:
     notes and own login. Files go once the erasure commits."""
     _check_guardian(learner, by)
     ProgressEntry.objects.erase_for(learner)
+    _anonymise_attendance(learner)
     erase_household_learner(learner=learner, by=by)
+
+
+def _anonymise_attendance(learner: Learner) -> None:
+    """Keep one nameless mark per session the learner was on, so the groups' numbers (who
+    came, how many sessions ran full) still add up; drop the history of corrections."""
+    marks = Attendance.objects.filter(learner=learner)
+    latest = {}
+    for pk, session_id in marks.order_by("recorded_at", "pk").values_list("pk", "session_id"):
+        latest[session_id] = pk
+    marks.exclude(pk__in=latest.values()).delete()
+    marks.update(learner=None, recorded_by=None)
 
 
 # The tutor's side: a session's progress grid and a course's overview

@@ -390,9 +390,12 @@ class Attendance(models.Model):
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("session")
     )
+    # Blank only after a guardian erased the learner: the mark stays as an anonymous count.
     learner = models.ForeignKey(
         "commons.Learner",
-        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="attendance",
         verbose_name=_("learner"),
     )
@@ -409,7 +412,8 @@ class Attendance(models.Model):
         indexes = [models.Index(fields=["session", "learner", "-recorded_at"])]
 
     def __str__(self) -> str:
-        return f"{self.learner} · {self.get_presence_display()} · {self.session}"
+        who = self.learner or _("an erased learner")
+        return f"{who} · {self.get_presence_display()} · {self.session}"
 
 
 class AdultAttendance(models.Model):

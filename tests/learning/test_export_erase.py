@@ -192,3 +192,17 @@ def test_erasing_removes_every_trace(
     assert not storages["private"].exists(stored_name)
     assert _rows_mentioning(MARKER) == []
     assert _rows_mentioning("Maya") == []
+
+
+def test_erasing_keeps_the_sessions_attendance_as_nameless_counts(world, child, parent):
+    Attendance.objects.create(session=world.session, learner=child, presence=Presence.ABSENT)
+    Attendance.objects.create(
+        session=world.session, learner=child, presence=Presence.LATE, recorded_by=parent
+    )
+
+    tracker.erase_learner(learner=child, by=parent)
+
+    marks = Attendance.objects.filter(session=world.session)
+    assert list(marks.values_list("learner_id", "presence", "recorded_by")) == [
+        (None, Presence.LATE, None)
+    ]
