@@ -85,9 +85,12 @@ def _start_of(day: date) -> datetime:
 @transaction.atomic
 def cancel_course(course: CoursePage, today: date) -> Cancelled | None:
     """Cancel the course and its sessions to come, and email each family and adult once."""
-    locked = CoursePage.objects.select_for_update(of=("self",)).filter(pk=course.pk)
-    course = _under_minimum(locked.filter(status=CourseStatus.OPEN)).first()
-    if course is None:
+    # Lock first, then count: PostgreSQL allows no FOR UPDATE on an aggregate query.
+    locked = CoursePage.objects.select_for_update(of=("self",)).filter(
+        pk=course.pk, status=CourseStatus.OPEN
+    )
+    course = locked.first()
+    if course is None or not _under_minimum(CoursePage.objects.filter(pk=course.pk)).exists():
         return None  # Another run got here first, or someone enrolled meanwhile.
     sessions = Session.objects.filter(course=course, status=SessionStatus.SCHEDULED)
     held = sessions.filter(start__gte=_start_of(course.confirm_by), start__lt=_start_of(today))
