@@ -4,21 +4,22 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from commons import feeds, views
+from commons import feeds
+from commons.views import accounts, bookings
 from learning.api import api_router
 
 commons_patterns = [
-    path("accounts/", views.account, name="account"),
-    path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/profile/", views.profile_edit, name="profile_edit"),
-    path("household/", views.household, name="household"),
-    path("household/learners/add/", views.learner_add, name="learner_add"),
-    path("household/learners/<int:pk>/", views.learner_detail, name="learner_detail"),
-    path("household/learners/<int:pk>/edit/", views.learner_edit, name="learner_edit"),
-    path("household/learners/<int:pk>/remove/", views.learner_remove, name="learner_remove"),
-    path("household/learners/<int:pk>/invite/", views.guardian_invite, name="guardian_invite"),
-    path("household/learners/<int:pk>/login/", views.learner_login, name="learner_login"),
-    path("spaces/bookings/<int:pk>/review/", views.booking_review, name="booking_review"),
+    path("accounts/", accounts.account, name="account"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/profile/", accounts.profile_edit, name="profile_edit"),
+    path("household/", accounts.household, name="household"),
+    path("household/learners/add/", accounts.learner_add, name="learner_add"),
+    path("household/learners/<int:pk>/", accounts.learner_detail, name="learner_detail"),
+    path("household/learners/<int:pk>/edit/", accounts.learner_edit, name="learner_edit"),
+    path("household/learners/<int:pk>/remove/", accounts.learner_remove, name="learner_remove"),
+    path("household/learners/<int:pk>/invite/", accounts.guardian_invite, name="guardian_invite"),
+    path("household/learners/<int:pk>/login/", accounts.learner_login, name="learner_login"),
+    path("spaces/bookings/<int:pk>/review/", bookings.booking_review, name="booking_review"),
     path(
         "spaces/feeds/space/<int:space_id>.ics",
         feeds.space_bookings_feed,
@@ -31,7 +32,7 @@ commons_patterns = [
     ),
     path(
         "household/invitations/<str:token>/",
-        views.invitation_accept,
+        accounts.invitation_accept,
         name="invitation_accept",
     ),
 ]

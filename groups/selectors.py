@@ -1,7 +1,7 @@
 """Reads for groups shared by the directory, the group page and its routes."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest
@@ -231,6 +231,30 @@ def sessions_short_of_adults(now=None) -> QuerySet:
         )
         .filter(adult_count__lt=F("adults_needed"))
         .select_related("course", "space__neighbourhood")
+        .order_by("start", "pk")
+    )
+
+
+def public_sessions(*, starts_from: datetime, starts_before: datetime) -> QuerySet:
+    """Return the sessions anyone may see that start in [starts_from, starts_before).
+
+    Scheduled sessions of live, public, running courses, annotated as with_adults_needed
+    plus `places_left` (places not yet taken by active enrolments). Counts only: nothing
+    here names a learner, so What's on, its feeds and the open-data API all read this.
+    """
+    courses = CoursePage.objects.live().public().running()
+    return (
+        with_adults_needed(
+            Session.objects.scheduled().filter(
+                course__in=courses, start__gte=starts_from, start__lt=starts_before
+            )
+        )
+        .annotate(
+            places_left=Greatest(
+                Value(0), F("course__places") - F("learner_count"), output_field=IntegerField()
+            )
+        )
+        .select_related("course", "unit", "space__neighbourhood")
         .order_by("start", "pk")
     )
 
