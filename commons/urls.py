@@ -35,12 +35,16 @@ commons_patterns = [
         accounts.invitation_accept,
         name="invitation_accept",
     ),
+    # What's on
+    # Search
+    # The commons in numbers
 ]
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
+    # Open data API
     # Django's own names (login, logout, password_reset, …), which its views reverse.
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include((commons_patterns, "commons"))),

@@ -109,6 +109,10 @@ URL_TABLE = {
         lambda w: [w.session.course_id],
         [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND],
     ),
+    # What's on
+    # Search
+    # The commons in numbers
+    # Open data API
 }
 
 # Page type → builder of a live instance; every role may read every published page.
