@@ -14,12 +14,12 @@ DEMO_PASSWORD := commons-demo-2026
 DEV_SETTINGS := DJANGO_SETTINGS_MODULE=commons.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format clean browser
+.PHONY: help install run test lint format clean browser bench
 
 help: ## List the make targets
 	@echo "Commons - make targets:"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-zA-Z_-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@echo "Variables: PYTHON=$(PYTHON) HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) PYTEST_ARGS=..."
+	@echo "Variables: PYTHON=$(PYTHON) HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) PYTEST_ARGS=... BENCH_FACTOR=$(BENCH_FACTOR)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
@@ -74,6 +74,12 @@ browser: install
 
 test: install browser ## Run the whole test suite, browser tests included
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+BENCH_FACTOR ?= 0.1
+BENCH_ARGS ?=
+
+bench: install ## Benchmark key pages on a seed_scale database (BENCH_FACTOR=0.1, BENCH_ARGS=...)
+	$(PY) bench/run.py --factor $(BENCH_FACTOR) $(BENCH_ARGS)
 
 lint: install ## Check the code with ruff (lint and formatting)
 	$(VENV)/bin/ruff check .

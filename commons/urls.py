@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from commons import feeds
-from commons.views import accounts, bookings
+from commons.views import accounts, bookings, health
 from learning.api import api_router
 
 commons_patterns = [
@@ -41,6 +41,7 @@ commons_patterns = [
 ]
 
 urlpatterns = [
+    path("health/", health.health, name="health"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

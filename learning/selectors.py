@@ -6,7 +6,13 @@ from django.db.models import Prefetch, QuerySet
 from wagtail.models import Page
 
 from groups.models import GroupPage
-from learning.models import CurriculumPage, LearningObjective, Subject, UnitPage
+from learning.models import (
+    CurriculumIndexPage,
+    CurriculumPage,
+    LearningObjective,
+    Subject,
+    UnitPage,
+)
 
 
 def library_curricula() -> QuerySet:
@@ -19,6 +25,16 @@ def with_card_details(curricula: QuerySet) -> QuerySet:
     return curricula.select_related("adapted_from").prefetch_related(
         Prefetch("subjects", queryset=Subject.objects.order_by("name"))
     )
+
+
+def library_index() -> CurriculumIndexPage | None:
+    """The commons' library page, if it is published."""
+    return CurriculumIndexPage.objects.live().public().first()
+
+
+def newest_curricula(count: int) -> list[CurriculumPage]:
+    """The curricula most recently added to the library, each with its `publisher`."""
+    return with_publishers(library_curricula().order_by("-first_published_at", "-pk")[:count])
 
 
 def library_groups() -> QuerySet:

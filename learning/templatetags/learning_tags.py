@@ -20,6 +20,16 @@ def group_curricula(context, group):
     return {"request": context.get("request"), "curricula": selectors.group_curricula(group)}
 
 
+@register.inclusion_tag("learning/includes/newest_curricula.html", takes_context=True)
+def newest_curricula(context, count: int = 3):
+    """The newest curricula in the library as cards, for the home page, in four queries."""
+    return {
+        "request": context.get("request"),
+        "curricula": selectors.newest_curricula(count),
+        "library": selectors.library_index(),
+    }
+
+
 @register.filter
 def age_span(curriculum) -> str:
     """“7 to 10”, or “7” when a curriculum suits one age."""
