@@ -6,3 +6,10 @@ class CommonsConfig(AppConfig):
     name = "commons"
     verbose_name = _("Commons")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from commons.cache import watch_writes
+        from commons.search_index import reindex_on_publish
+
+        watch_writes()
+        reindex_on_publish()

@@ -1,6 +1,16 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import PASSWORD, LearnerFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: cached pages and counters from another test's
+    rows (rolled back without a commit, so without a bump) must not leak into it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

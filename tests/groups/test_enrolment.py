@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.utils.html import strip_tags
 
+from commons.cache import bump_generation
 from groups.choices import CourseStatus, EnrolmentStatus
 from groups.models import Enrolment
 from tests.factories import LearnerFactory, UserFactory, make_course, make_group
@@ -178,7 +179,7 @@ def test_withdrawing_gives_the_place_to_the_first_waiting_and_emails_them_after_
         "Ava": EnrolmentStatus.ACTIVE,
         "Ben": EnrolmentStatus.WAITLISTED,
     }
-    assert len(callbacks) == 1
+    assert len([c for c in callbacks if c is not bump_generation]) == 1
     assert [m.to for m in mail.outbox] == [["ava-mum@example.org"]]
     assert "Ava has a place on KS2 Maths Club" in mail.outbox[0].subject
 

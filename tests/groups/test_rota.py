@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from commons.cache import bump_generation
 from groups import rota
 from groups.choices import Role, SignupRole, SignupStatus
 from groups.models import TutorProfile, TutorSignup
@@ -237,7 +238,7 @@ def test_cancelling_moves_the_first_waiting_adult_up_and_emails_them_after_commi
     assert "Your sign-up is cancelled." in response.content.decode()
     assert TutorSignup.objects.get(user=helper).status == SignupStatus.CANCELLED
     assert TutorSignup.objects.get(user=waiting).status == SignupStatus.CONFIRMED
-    assert len(callbacks) == 1
+    assert len([c for c in callbacks if c is not bump_generation]) == 1
     assert [m.to for m in mail.outbox] == [[waiting.email]]
     assert "Maths Club" in mail.outbox[0].body
 
