@@ -14,7 +14,7 @@ DEMO_PASSWORD := commons-demo-2026
 DEV_SETTINGS := DJANGO_SETTINGS_MODULE=commons.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format clean browser bench
+.PHONY: help install run test lint format clean browser bench audit
 
 help: ## List the make targets
 	@echo "Commons - make targets:"
@@ -76,10 +76,15 @@ test: install browser ## Run the whole test suite, browser tests included
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 BENCH_FACTOR ?= 0.1
+AUDIT_SERVICE ?= pypi
 BENCH_ARGS ?=
 
 bench: install ## Benchmark key pages on a seed_scale database (BENCH_FACTOR=0.1, BENCH_ARGS=...)
 	$(PY) bench/run.py --factor $(BENCH_FACTOR) $(BENCH_ARGS)
+
+audit: install ## Check dependencies for known vulnerabilities; exit 2 if it could not check
+	$(PY) -m pip install --disable-pip-version-check --quiet "pip-audit>=2.7,<3"
+	$(PY) scripts/audit_dependencies.py $(AUDIT_SERVICE)
 
 lint: install ## Check the code with ruff (lint and formatting)
 	$(VENV)/bin/ruff check .
