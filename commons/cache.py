@@ -78,6 +78,20 @@ def pages_changed() -> None:
         transaction.on_commit(bump_generation)
 
 
+def remember(name: str, build, timeout: int = 3600):
+    """Return build()'s result, kept in the shared cache until the next watched write.
+
+    For what every page shows and only an editor changes (the menu, the site's settings):
+    the generation in the key makes any write start afresh.
+    """
+    key = f"commons:{name}:{generation()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value
+
+
 def _watched(model) -> bool:
     label = model._meta.label_lower
     if label in UNWATCHED_MODELS:
@@ -85,9 +99,12 @@ def _watched(model) -> bool:
     return model._meta.app_label in WATCHED_APPS or label in WATCHED_MODELS
 
 
-def _on_write(sender, instance=None, update_fields=None, **kwargs) -> None:
+def _on_write(sender, instance=None, update_fields=None, created=False, **kwargs) -> None:
     # A login stamps last_login on the user: nothing public changes.
     if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    # The first visit makes the site's settings row, holding the defaults pages showed.
+    if created and sender._meta.label_lower == "commons.sitesettings":
         return
     if _watched(sender):
         pages_changed()

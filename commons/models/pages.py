@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -50,6 +51,30 @@ class HomePage(BodyPageMixin, Page):
     class Meta:
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
+
+    def route(self, request, path_components):
+        """Find the page a URL names in two queries, however deep it sits.
+
+        Wagtail's own route asks for one child per path segment. Every page below the
+        home page is found here by its url_path instead: the deepest page whose path is
+        a prefix of the URL, which then routes the rest (a RoutablePage's sub-routes, or
+        404 for a path that names no page).
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        prefixes = [
+            self.url_path + "/".join(path_components[:length]) + "/"
+            for length in range(1, len(path_components) + 1)
+        ]
+        page = (
+            Page.objects.descendant_of(self)
+            .filter(url_path__in=prefixes)
+            .order_by("-depth")
+            .first()
+        )
+        if page is None:
+            raise Http404
+        return page.specific.route(request, path_components[page.depth - self.depth :])
 
 
 class StandardPage(BodyPageMixin, Page):

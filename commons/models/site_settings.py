@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from commons.cache import remember
+
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
@@ -46,3 +48,10 @@ class SiteSettings(BaseSiteSetting):
 
     def __str__(self) -> str:
         return str(self.place_name)
+
+    @classmethod
+    def for_site(cls, site):
+        """Every page shows these: keep them in the shared cache until the next write."""
+        if site is None:
+            return super().for_site(site)
+        return remember(f"site-settings:{site.pk}", lambda: super(SiteSettings, cls).for_site(site))

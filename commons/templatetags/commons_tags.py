@@ -5,6 +5,7 @@ from wagtail.embeds import embeds
 from wagtail.embeds.exceptions import EmbedException
 from wagtail.models import Page, Site
 
+from commons.cache import remember
 from commons.feeds import group_feed_url
 
 register = template.Library()
@@ -20,11 +21,6 @@ class MenuItem:
     current: str = ""  # the aria-current value: "page", "true" (a section) or ""
 
 
-def _site_root(request) -> Page | None:
-    site = Site.find_for_request(request)
-    return site.root_page if site else None
-
-
 def _aria_current(url: str, path: str) -> str:
     if url == path:
         return "page"
@@ -33,40 +29,54 @@ def _aria_current(url: str, path: str) -> str:
     return ""
 
 
+def _links(request, name: str, pages) -> list[tuple[str, str]]:
+    """(title, url) of `pages` (built by a function), remembered until the next write."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+
+    def build():
+        return [
+            (page.title, url)
+            for page in pages(site.root_page)
+            if (url := page.get_url(request=request))
+        ]
+
+    return remember(f"{name}:{site.pk}", build)
+
+
+def _items(request, links) -> list[MenuItem]:
+    return [MenuItem(title, url, _aria_current(url, request.path)) for title, url in links]
+
+
 @register.simple_tag(takes_context=True)
 def main_menu(context) -> list[MenuItem]:
     """Return the home page's live children shown in menus, marking the current section.
 
-    Costs one query once the request's site is known (Wagtail caches it on the request).
+    Kept in the shared cache until a page changes: no query on most requests.
     """
     request = context.get("request")
-    root = _site_root(request) if request else None
-    if root is None:
+    if request is None:
         return []
-    pages = root.get_children().live().in_menu()
-    items = []
-    for page in pages:
-        url = page.get_url(request=request)
-        if url:
-            items.append(MenuItem(page.title, url, _aria_current(url, request.path)))
-    return items
+    return _items(
+        request, _links(request, "menu", lambda root: root.get_children().live().in_menu())
+    )
+
+
+def _footer_pages(root) -> list[Page]:
+    pages = {
+        page.slug: page for page in root.get_children().live().filter(slug__in=FOOTER_PAGE_SLUGS)
+    }
+    return [pages[slug] for slug in FOOTER_PAGE_SLUGS if slug in pages]
 
 
 @register.simple_tag(takes_context=True)
 def footer_pages(context) -> list[MenuItem]:
     """Return the about, safeguarding and privacy pages that exist, in that order."""
     request = context.get("request")
-    root = _site_root(request) if request else None
-    if root is None:
+    if request is None:
         return []
-    pages = {
-        page.slug: page for page in root.get_children().live().filter(slug__in=FOOTER_PAGE_SLUGS)
-    }
-    items = []
-    for slug in FOOTER_PAGE_SLUGS:
-        if slug in pages and (url := pages[slug].get_url(request=request)):
-            items.append(MenuItem(pages[slug].title, url, _aria_current(url, request.path)))
-    return items
+    return _items(request, _links(request, "footer", _footer_pages))
 
 
 @dataclass(frozen=True)
