@@ -1,13 +1,59 @@
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager, PageQuerySet, PageViewRestriction
 from wagtail.search import index
 
 from commons.blocks import BaseStreamBlock
+from commons.cache import remember
+
+
+def private_sections() -> tuple[list[tuple[int, str, int]], bool]:
+    """The view restrictions as (id, page path, page depth), and whether any alias exists.
+
+    Kept in the shared cache until the next write: every page served and every `.public()`
+    listing asks, and a site has few private sections that seldom change.
+    """
+
+    def build():
+        restrictions = PageViewRestriction.objects.values_list("pk", "page__path", "page__depth")
+        aliases = Page.objects.filter(alias_of__isnull=False).exists()
+        return list(restrictions), aliases
+
+    return remember("private-sections", build)
+
+
+class PrivateSectionsQuerySet(PageQuerySet):
+    def private_q(self):
+        """As Wagtail's, but from the cached private sections: no query of its own."""
+        query = Q()
+        for _pk, path, depth in private_sections()[0]:
+            query |= Q(path__startswith=path, depth__gte=depth)
+        return query if query else Q(pk__in=[])
+
+
+class PrivateSectionsMixin(models.Model):
+    """Tell public from private pages without a query: listings and serving alike.
+
+    Every page type of the commons uses it, so `.public()` and the check Wagtail makes
+    before serving a page read the private sections from the cache.
+    """
+
+    objects = PageManager.from_queryset(PrivateSectionsQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    def get_view_restrictions(self):
+        """As Wagtail's; answer "none" from the cache when no ancestor is restricted."""
+        sections, aliases = private_sections()
+        if aliases or self.alias_of_id or any(self.path.startswith(p) for _, p, _ in sections):
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.none()
 
 
 class BodyPageMixin(models.Model):
@@ -33,7 +79,7 @@ class BodyPageMixin(models.Model):
         abstract = True
 
 
-class HomePage(BodyPageMixin, Page):
+class HomePage(PrivateSectionsMixin, BodyPageMixin, Page):
     """The front page of the commons: one per site."""
 
     parent_page_types = ["wagtailcore.Page"]
@@ -77,7 +123,7 @@ class HomePage(BodyPageMixin, Page):
         return page.specific.route(request, path_components[page.depth - self.depth :])
 
 
-class StandardPage(BodyPageMixin, Page):
+class StandardPage(PrivateSectionsMixin, BodyPageMixin, Page):
     """A plain content page: about, the safeguarding policy, the privacy notice."""
 
     parent_page_types = ["commons.HomePage", "commons.StandardPage", "groups.GroupPage"]

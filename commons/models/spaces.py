@@ -19,7 +19,7 @@ from wagtail.search import index
 
 from commons.blocks import BaseStreamBlock
 from commons.choices import BookingStatus, Weekday
-from commons.models.pages import BodyPageMixin, DirectoryPageMixin
+from commons.models.pages import BodyPageMixin, DirectoryPageMixin, PrivateSectionsMixin
 
 
 class Facility(models.Model):
@@ -39,7 +39,7 @@ class Facility(models.Model):
         return self.name
 
 
-class SpaceIndexPage(DirectoryPageMixin, BodyPageMixin, Page):
+class SpaceIndexPage(PrivateSectionsMixin, DirectoryPageMixin, BodyPageMixin, Page):
     """The town's shared spaces: one directory, under the home page."""
 
     parent_page_types = ["commons.HomePage"]
@@ -87,7 +87,7 @@ def _duration(minutes: int) -> str:
     return " ".join(parts)
 
 
-class SpacePage(RoutablePageMixin, Page):
+class SpacePage(PrivateSectionsMixin, RoutablePageMixin, Page):
     """A hall or room groups can book, with its own rules and managers."""
 
     address = models.TextField(
@@ -235,6 +235,8 @@ class SpacePage(RoutablePageMixin, Page):
         index.SearchField("description"),
         index.FilterField("capacity"),
         index.RelatedFields("neighbourhood", [index.SearchField("name")]),
+        index.RelatedFields("facilities", [index.SearchField("name")]),
+        # Never the key holder or the door code: only groups with a booking may see those.
     ]
 
     class Meta:

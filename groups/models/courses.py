@@ -12,10 +12,11 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page, PageManager, PageQuerySet
+from wagtail.models import Page, PageManager
 from wagtail.search import index
 
 from commons.blocks import BaseStreamBlock
+from commons.models.pages import PrivateSectionsMixin, PrivateSectionsQuerySet
 from groups.choices import (
     CourseStatus,
     EnrolmentStatus,
@@ -35,12 +36,12 @@ def default_ratio(youngest_age: int) -> int:
     return 8
 
 
-class CoursePageQuerySet(PageQuerySet):
+class CoursePageQuerySet(PrivateSectionsQuerySet):
     def running(self):
         return self.filter(status=CourseStatus.OPEN)
 
 
-class CoursePage(RoutablePageMixin, Page):
+class CoursePage(PrivateSectionsMixin, RoutablePageMixin, Page):
     """A course a group runs: a term of sessions for enrolled learners, led by checked adults."""
 
     summary = models.TextField(

@@ -9,11 +9,16 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
 from commons.blocks import BaseStreamBlock
-from commons.models.pages import BodyPageMixin, DirectoryPageMixin
+from commons.models.pages import (
+    BodyPageMixin,
+    DirectoryPageMixin,
+    PrivateSectionsMixin,
+    PrivateSectionsQuerySet,
+)
 from groups.choices import GroupKind, JoinPolicy, MembershipStatus, Role, Weekday
 
 # Where joining again changes nothing, and the memberships one can leave (or turn down).
@@ -32,7 +37,7 @@ def _as_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-class GroupIndexPage(DirectoryPageMixin, BodyPageMixin, Page):
+class GroupIndexPage(PrivateSectionsMixin, DirectoryPageMixin, BodyPageMixin, Page):
     """The directory of the town's groups: one, under the home page."""
 
     parent_page_types = ["commons.HomePage"]
@@ -59,7 +64,7 @@ class GroupIndexPage(DirectoryPageMixin, BodyPageMixin, Page):
         return selectors.with_card_details(items)
 
 
-class GroupPageQuerySet(PageQuerySet):
+class GroupPageQuerySet(PrivateSectionsQuerySet):
     def for_age(self, age: int):
         return self.filter(min_age__lte=age, max_age__gte=age)
 
@@ -67,7 +72,7 @@ class GroupPageQuerySet(PageQuerySet):
         return self.filter(meeting_times__weekday=weekday).distinct()
 
 
-class GroupPage(RoutablePageMixin, Page):
+class GroupPage(PrivateSectionsMixin, RoutablePageMixin, Page):
     """One group — a co-op, free school, network or club — and its own corner of the CMS."""
 
     kind = models.CharField(
@@ -205,6 +210,7 @@ class GroupPage(RoutablePageMixin, Page):
         index.SearchField("body"),
         index.FilterField("kind"),
         index.RelatedFields("neighbourhood", [index.SearchField("name")]),
+        index.RelatedFields("subjects", [index.SearchField("name")]),
     ]
 
     class Meta:

@@ -16,12 +16,13 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from commons.models.pages import BodyPageMixin, DirectoryPageMixin
+from commons.models.pages import BodyPageMixin, DirectoryPageMixin, PrivateSectionsMixin
 from learning.blocks import CurriculumStreamBlock
 from learning.choices import LICENCE_URLS, Level, Licence
+from learning.serializers import PublishedPageField
 
 
-class CurriculumIndexPage(DirectoryPageMixin, BodyPageMixin, Page):
+class CurriculumIndexPage(PrivateSectionsMixin, DirectoryPageMixin, BodyPageMixin, Page):
     """The commons-wide library: every published curriculum, whichever group wrote it."""
 
     parent_page_types = ["commons.HomePage"]
@@ -50,7 +51,7 @@ class CurriculumIndexPage(DirectoryPageMixin, BodyPageMixin, Page):
         return selectors.with_publishers(items)
 
 
-class CurriculumPage(RoutablePageMixin, Page):
+class CurriculumPage(PrivateSectionsMixin, RoutablePageMixin, Page):
     """A curriculum a group teaches: units of "I can …" objectives, shareable under a licence."""
 
     summary = models.TextField(
@@ -142,7 +143,8 @@ class CurriculumPage(RoutablePageMixin, Page):
         APIField("max_age"),
         APIField("suggested_duration"),
         APIField("licence"),
-        APIField("adapted_from"),
+        # Null when the original is a draft or private, so its title is not given away.
+        APIField("adapted_from", serializer=PublishedPageField()),
         APIField("body"),
     ]
 
@@ -258,7 +260,7 @@ class UnitPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class UnitPage(Page):
+class UnitPage(PrivateSectionsMixin, Page):
     """A unit of a curriculum: what to teach, and the "I can …" objectives it aims at."""
 
     summary = models.TextField(

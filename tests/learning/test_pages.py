@@ -56,6 +56,7 @@ def text(response) -> str:
 
 
 def count_queries(client, url: str) -> int:
+    client.get(url)  # refill what a write emptied: the menu, settings, private sections
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -681,6 +682,7 @@ def test_group_curricula_costs_two_queries_however_many(riverside, maths, new_cu
         render_group_curricula(riverside)
     for n in range(5):
         new_curriculum(riverside, f"More {n}", subjects=[maths])
+    render_group_curricula(riverside)
     with CaptureQueriesContext(connection) as many:
         render_group_curricula(riverside)
     assert len(many) == len(few)
