@@ -1,4 +1,4 @@
-"""The space directory's filters: what a group narrows the town's halls and rooms by."""
+"""The space directory's filters, and What's on's: what a visitor narrows the town by."""
 
 from datetime import timedelta
 
@@ -6,11 +6,14 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from commons import selectors
 from commons.models import Facility, Neighbourhood, SpacePage
 from commons.models.spaces import ACCESS_FEATURES
+from groups import selectors as group_selectors
 
 UNKNOWN_CHOICE = _("We don’t know that one: choose from the list.")
 FREE_FIELDS = ("free_date", "free_from", "free_to")
@@ -157,3 +160,145 @@ class SpaceFilter(django_filters.FilterSet):
         given = {name for name in self.filters if any(self.data.getlist(name))}
         free_on = 1 if given & set(FREE_FIELDS) else 0
         return len(given - set(FREE_FIELDS)) + free_on
+
+
+class AgeFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+# Bookings have no subject, ages, places or adults: any of these leaves only sessions.
+SESSION_ONLY = ("subject", "age", "has_places", "needs_helpers")
+PICKED = ("group", "subject", "neighbourhood", "space")
+
+
+class WhatsOnFilter(django_filters.FilterSet):
+    """Narrow What's on by group, subject, age, neighbourhood and space, and to sessions
+    with places left or short of helpers.
+
+    The queryset is groups.selectors.public_sessions; `narrow_bookings` narrows space
+    bookings by the same filters. The group filter finds only the bookings of groups that
+    show their name on calendars, so a group's hidden bookings are never singled out.
+    The choices take four queries (the view restrictions, groups, spaces with their
+    neighbourhoods, subjects) and the chosen ones are found among them; groups and spaces
+    go by slug, unique under their one directory page.
+    """
+
+    group = django_filters.ChoiceFilter(
+        label=_("Group"),
+        empty_label=_("Any group"),
+        error_messages={"invalid_choice": UNKNOWN_CHOICE},
+    )
+    subject = django_filters.ChoiceFilter(
+        label=_("Subject"),
+        empty_label=_("Any subject"),
+        error_messages={"invalid_choice": UNKNOWN_CHOICE},
+    )
+    age = AgeFilter(
+        label=_("Age of your child"),
+        min_value=0,
+        max_value=99,
+        help_text=_("In years, for example 7."),
+        error_messages={
+            "invalid": _("Enter an age in years, for example 7."),
+            "min_value": _("Enter an age of 0 or more."),
+            "max_value": _("Enter an age below 100."),
+        },
+    )
+    neighbourhood = django_filters.ChoiceFilter(
+        label=_("Neighbourhood"),
+        empty_label=_("Anywhere in town"),
+        error_messages={"invalid_choice": UNKNOWN_CHOICE},
+    )
+    space = django_filters.ChoiceFilter(
+        label=_("Space"),
+        empty_label=_("Any space"),
+        error_messages={"invalid_choice": UNKNOWN_CHOICE},
+    )
+    has_places = django_filters.BooleanFilter(
+        label=_("Only sessions with places left"), widget=forms.CheckboxInput
+    )
+    needs_helpers = django_filters.BooleanFilter(
+        label=_("Only sessions that need helpers"), widget=forms.CheckboxInput
+    )
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        private = selectors.private_sections()
+        self.groups = list(group_selectors.listed_groups(private=private))
+        self.spaces = list(selectors.listed_spaces(private=private))
+        subjects = group_selectors.subject_model().objects.order_by("name")
+        # A session's or booking's neighbourhood is its space's: only those can match.
+        places = {space.neighbourhood for space in self.spaces if space.neighbourhood}
+        self.options = {
+            "group": {group.slug: group for group in self.groups},
+            "subject": {subject.slug: subject for subject in subjects},
+            "neighbourhood": {place.slug: place for place in sorted(places, key=str)},
+            "space": {space.slug: space for space in self.spaces},
+        }
+        for name, objects in self.options.items():
+            self.filters[name].extra["choices"] = [(slug, str(o)) for slug, o in objects.items()]
+
+    @cached_property
+    def chosen(self) -> dict:
+        """The valid filters as narrow_public_sessions takes them; invalid ones are left out."""
+        self.form.is_valid()
+        data = self.form.cleaned_data
+        chosen = {name: self.options[name].get(data.get(name) or "") for name in PICKED}
+        chosen["age"] = data.get("age")
+        chosen["has_places"] = bool(data.get("has_places"))
+        chosen["needs_helpers"] = bool(data.get("needs_helpers"))
+        return chosen
+
+    def filter_queryset(self, queryset):
+        return group_selectors.narrow_public_sessions(queryset, **self.chosen)
+
+    def narrow_bookings(self, bookings):
+        """Narrow space bookings by the same filters (see the class's docstring)."""
+        chosen = self.chosen
+        if any(chosen[name] not in (None, False) for name in SESSION_ONLY):
+            return bookings.none()
+        if (group := chosen["group"]) is not None:
+            if group.pk not in self.named_groups:
+                return bookings.none()
+            bookings = bookings.filter(group_id=group.pk)
+        if chosen["space"] is not None:
+            bookings = bookings.filter(space_id=chosen["space"].pk)
+        if chosen["neighbourhood"] is not None:
+            bookings = bookings.filter(space__neighbourhood_id=chosen["neighbourhood"].pk)
+        return bookings
+
+    @cached_property
+    def named_groups(self) -> dict[int, str]:
+        """The listed groups that show their name on space calendars, by id."""
+        return {group.pk: group.title for group in self.groups if group.show_name_on_bookings}
+
+    @cached_property
+    def query(self) -> str:
+        """The valid filters as a query string, for links that keep them and for the feed."""
+        pairs = []
+        for name in self.filters:
+            value = self.chosen[name]
+            if value is not None and value is not False:
+                pairs.append((name, "on" if value is True else getattr(value, "slug", value)))
+        return urlencode(pairs)
+
+    @cached_property
+    def in_words(self) -> list[str]:
+        """Each filter set, in a few words: “Maths”, “age 7”, “with places left”."""
+        chosen, words = self.chosen, []
+        for name in self.filters:
+            value = chosen[name]
+            if name == "age" and value is not None:
+                words.append(_("age %(age)s") % {"age": value})
+            elif name == "has_places" and value:
+                words.append(_("with places left"))
+            elif name == "needs_helpers" and value:
+                words.append(_("needing helpers"))
+            elif name in PICKED and value is not None:
+                words.append(str(value))
+        return [str(word) for word in words]
+
+    @property
+    def active_count(self) -> int:
+        """How many filters are set, for the collapsed form's summary."""
+        return len(self.in_words)

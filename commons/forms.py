@@ -1,3 +1,4 @@
+import unicodedata
 import uuid
 
 from django import forms
@@ -192,3 +193,47 @@ class BookingDecisionForm(forms.Form):
         if cleaned.get("decision") == "decline" and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Give the group a reason for declining."))
         return cleaned
+
+
+# Site search
+
+
+class SearchForm(forms.Form):
+    """What a visitor searches for and, if they chose, which kind of page to show.
+
+    Whatever is typed becomes plain words: letters and digits in any script, everything
+    else a space. So nothing reaches the search engine's own query syntax (quotes,
+    operators, wildcards), and a query is never more than a dozen words.
+    """
+
+    MAX_LENGTH = 100
+    MAX_WORDS = 12
+
+    q = forms.CharField(
+        label=_("Search the commons"),
+        required=False,
+        max_length=MAX_LENGTH,
+        widget=forms.SearchInput,
+        error_messages={
+            "max_length": _(
+                "Keep your search under %(limit_value)s characters: a few words work best."
+            )
+        },
+    )
+    type = forms.ChoiceField(label=_("Show"), required=False)
+
+    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", _("Everything")), *kinds]
+        self.fields["type"].error_messages["invalid_choice"] = _(
+            "There is no “%(value)s” to show; here is everything that matches."
+        )
+
+    def clean_q(self) -> str:
+        typed = unicodedata.normalize("NFKC", self.cleaned_data["q"])
+        words = "".join(char if char.isalnum() else " " for char in typed).split()
+        if typed and not words:
+            raise forms.ValidationError(
+                _("Search with letters or numbers, for example “fractions” or “hall”.")
+            )
+        return " ".join(words[: self.MAX_WORDS])

@@ -3,7 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import (
+    Case,
+    CharField,
     DateTimeField,
     DurationField,
     Exists,
@@ -14,12 +19,18 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
+    TextField,
     Value,
+    When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce, NullIf, Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
+from wagtail.models import Page, PageQuerySet, Site
+from wagtail.search.query import Fuzzy, PlainText
 
 from commons.choices import Weekday
 from commons.models import (
@@ -358,3 +369,218 @@ def group_feed_bookings(group) -> list[PublicBooking]:
     """A group's confirmed bookings of live spaces from three months ago on."""
     since = timezone.now() - FEED_HISTORY
     return public_bookings(Booking.objects.for_group(group).filter(end__gt=since, space__live=True))
+
+
+# The open-data API (commons/api.py): spaces and their busy times, as anyone may see them.
+
+
+def public_spaces(*, today: date | None = None) -> QuerySet[SpacePage]:
+    """Live, public spaces with what the open-data API shows, in a fixed number of queries.
+
+    Each space carries `upcoming_closures`: its closures that end today or later.
+    """
+    today = today or timezone.localdate()
+    closures = Closure.objects.filter(end_date__gte=today).order_by("start_date", "end_date")
+    return (
+        SpacePage.objects.live()
+        .public()
+        .select_related("neighbourhood")
+        .prefetch_related(
+            Prefetch("facilities", queryset=Facility.objects.order_by("name")),
+            Prefetch(
+                "opening_periods", queryset=OpeningPeriod.objects.order_by("weekday", "opens")
+            ),
+            Prefetch("closures", queryset=closures, to_attr="upcoming_closures"),
+        )
+        .order_by("title", "pk")
+    )
+
+
+def public_busy_times(space: SpacePage, start: datetime, end: datetime) -> QuerySet:
+    """A space's confirmed bookings that overlap [start, end), as rows anyone may see.
+
+    Each row has when the booking starts and ends, until when the changeover keeps the
+    space, and `group_name`: the group's name if it chose to show it on calendars and its
+    page is live and public, else None. Never who asked, what for, or their note.
+    """
+    groups = Booking._meta.get_field("group").related_model.objects.live().public()
+    shown = Q(group__show_name_on_bookings=True, group__in=groups)
+    return (
+        Booking.objects.confirmed()
+        .for_space(space)
+        .filter(start__lt=end, end__gt=start)
+        .annotate(
+            group_name=Case(
+                When(shown, then=F("group__title")), default=None, output_field=CharField()
+            )
+        )
+        .values("pk", "start", "end", "blocked_until", "group_name")
+        .order_by("start", "pk")
+    )
+
+
+# What's on (commons.views.whats_on): the spaces it may be narrowed to, and the confirmed
+# bookings it lists beside the sessions, as anyone may see them.
+
+
+def private_sections() -> Q:
+    """A condition that matches every page in a private section (a page with a view
+    restriction, and all below it), from the private sections in the shared cache."""
+    return SpacePage.objects.all().private_q()
+
+
+def listed_spaces(*, private: Q) -> QuerySet[SpacePage]:
+    """Live spaces outside the private sections, by title, with their neighbourhoods."""
+    return (
+        SpacePage.objects.live()
+        .exclude(private)
+        .select_related("neighbourhood")
+        .order_by("title", "pk")
+    )
+
+
+def bookings_starting(starts_from: datetime, starts_before: datetime) -> QuerySet[Booking]:
+    """Confirmed bookings that start in [starts_from, starts_before)."""
+    return Booking.objects.confirmed().filter(start__gte=starts_from, start__lt=starts_before)
+
+
+@dataclass(frozen=True)
+class ListedBooking:
+    """A confirmed booking as What's on lists it: when, where, and whose if they say so."""
+
+    pk: int
+    start: datetime
+    end: datetime
+    label: str  # the group's name, or “Booked” if the group keeps its name off calendars
+    space: SpacePage
+
+
+def listed_bookings(
+    bookings: QuerySet[Booking],
+    *,
+    spaces: dict[int, SpacePage],
+    named_groups: dict[int, str],
+    limit: int | None = None,
+) -> list[ListedBooking]:
+    """List the first `limit` (or all) bookings of the given spaces in one query, reading
+    only when, where and the group's id.
+
+    `spaces` maps the ids of the spaces to list (the live, public ones) to the spaces.
+    `named_groups` maps the id of each live, public group that shows its name on calendars
+    to that name; any other group's booking reads “Booked”.
+    """
+    rows = (
+        bookings.filter(space_id__in=list(spaces))
+        .values_list("pk", "start", "end", "space_id", "group_id")
+        .order_by("start", "pk")
+    )[:limit]
+    booked = str(_("Booked"))
+    return [
+        ListedBooking(pk, start, end, named_groups.get(group_id, booked), spaces[space_id])
+        for pk, start, end, space_id, group_id in rows
+    ]
+
+
+# The commons in numbers (commons/numbers.py): hours each space was booked, by local month.
+
+
+def numbers_spaces() -> QuerySet[SpacePage]:
+    """The live, public spaces the numbers page charts, by title."""
+    return SpacePage.objects.live().public().order_by("title", "pk")
+
+
+def space_hours_by_month(*, since: datetime, until: datetime) -> dict[int, dict[date, float]]:
+    """Hours of confirmed bookings starting in [since, until), by space id and local month.
+
+    Booked time only, without the changeover; bookings to come this month count too."""
+    length = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
+    rows = (
+        Booking.objects.confirmed()
+        .filter(start__gte=since, start__lt=until)
+        .values("space_id", month=TruncMonth("start", tzinfo=timezone.get_default_timezone()))
+        .annotate(time=Sum(length))
+        .order_by("space_id", "month")
+    )
+    hours: dict[int, dict[date, float]] = {}
+    for row in rows:
+        by_month = hours.setdefault(row["space_id"], {})
+        by_month[row["month"].date()] = row["time"].total_seconds() / 3600
+    return hours
+
+
+# Site search. Only pages are searched — learners, members, progress, bookings and a
+# space's door code are not pages and were never indexed — and of the pages only those
+# anyone may read: live, on this site, not behind a view restriction (a password, a login
+# or groups), and not under an unpublished page.
+
+
+def searchable_pages(site: Site, page_types: list[int]) -> PageQuerySet:
+    """Return the pages of these content types anyone may read on the site.
+
+    A page is hidden when it, or any page above it, is unpublished or has a view
+    restriction: the same rule as Wagtail's `live().public()` plus the unpublished
+    ancestors, in one subquery rather than a query for the restrictions first. The rule
+    sits in a subquery because search backends accept only filters on indexed fields.
+    """
+    self_or_ancestors = Page.objects.filter(
+        path=Substr(OuterRef("path"), 1, F("depth") * Page.steplen)
+    )
+    hidden = self_or_ancestors.filter(Q(live=False) | Q(view_restrictions__isnull=False))
+    readable = Page.objects.descendant_of(site.root_page, inclusive=True).exclude(Exists(hidden))
+    return Page.objects.filter(content_type__in=page_types, pk__in=readable.values("pk"))
+
+
+def page_type_ids(labels: list[str]) -> dict[str, int]:
+    """Return the content type id of each page model named ("learning.CurriculumPage", …).
+
+    By name, not by import: commons sits below groups and learning (DESIGN.md, layers).
+    Django caches content types, so this costs a query only once per process.
+    """
+    models = {label: apps.get_model(label) for label in labels}
+    types = ContentType.objects.get_for_models(*models.values())
+    return {label: types[model].pk for label, model in models.items()}
+
+
+def forgives_misspellings() -> bool:
+    """Whether the search backend can match similar words (PostgreSQL's pg_trgm)."""
+    return connection.vendor == "postgresql"
+
+
+def _search_terms(query: str, *, fuzzy: bool):
+    return Fuzzy(query) if fuzzy else PlainText(query, operator="and")
+
+
+def search_counts(pages: PageQuerySet, query: str, *, fuzzy: bool = False) -> dict[int, int]:
+    """Count the pages that match, by content type id, in one query."""
+    return dict(pages.search(_search_terms(query, fuzzy=fuzzy)).facet("content_type_id"))
+
+
+def search_hits(
+    pages: PageQuerySet,
+    query: str,
+    *,
+    excerpt_from: tuple[str, ...],
+    with_parent: bool = False,
+    fuzzy: bool = False,
+):
+    """Return the pages that match, best first, as lazy search results (slice them).
+
+    Each page has `excerpt`: its search description, or else the first non-blank of the
+    `excerpt_from` fields of its specific type ("coursepage__summary"); with_parent, also
+    `parent_title`, the title of the page it sits under. All in the page's own query.
+    """
+    blank = Value("")
+    pages = pages.annotate(
+        excerpt=Coalesce(
+            NullIf("search_description", blank),
+            *(NullIf(field, blank) for field in excerpt_from),
+            blank,
+            output_field=TextField(),
+        )
+    )
+    if with_parent:
+        parent = Page.objects.filter(
+            path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Page.steplen)
+        )
+        pages = pages.annotate(parent_title=Subquery(parent.values("title")[:1]))
+    return pages.search(_search_terms(query, fuzzy=fuzzy))

@@ -5,7 +5,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from commons import feeds
-from commons.views import accounts, bookings, health
+from commons.api import api
+from commons.views import accounts, bookings, health, numbers, open_data, search, whats_on
 from learning.api import api_router
 
 commons_patterns = [
@@ -36,8 +37,12 @@ commons_patterns = [
         name="invitation_accept",
     ),
     # What's on
+    path("whats-on/", whats_on.whats_on, name="whats_on"),
+    path("whats-on/feed.ics", whats_on.whats_on_feed, name="whats_on_feed"),
     # Search
+    path("search/", search.search, name="search"),
     # The commons in numbers
+    path("numbers/", numbers.numbers, name="numbers"),
 ]
 
 urlpatterns = [
@@ -46,6 +51,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
     # Open data API
+    path("api/v1/", api.urls),
+    path("open-data/", open_data.open_data, name="open_data"),
     # Django's own names (login, logout, password_reset, …), which its views reverse.
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include((commons_patterns, "commons"))),

@@ -3,14 +3,40 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Left, Length, TruncMonth
 from django.utils import timezone
 from wagtail.images import get_image_model
 
-from commons.models import Booking, Learner
-from groups.choices import CourseStatus, EnrolmentStatus, Role, SessionStatus, SignupStatus
+from commons.models import Booking, Learner, SpacePage
+from groups.choices import (
+    CourseStatus,
+    EnrolmentStatus,
+    Presence,
+    Role,
+    SessionStatus,
+    SignupStatus,
+)
 from groups.models import (
+    AdultAttendance,
+    Attendance,
     CoursePage,
     Enrolment,
     GroupMeetingTime,
@@ -378,3 +404,257 @@ def volunteer_hours(marks: QuerySet) -> list[VolunteerHours]:
 
 def _newest_month_first(row: VolunteerHours) -> tuple:
     return (-row.month.toordinal(), row.group.title if row.group else "", str(row.user))
+
+
+# The open-data API (commons/api.py): public groups and sessions, as anyone may see them.
+
+
+def public_groups() -> QuerySet:
+    """Live, public groups with what the open-data API shows, in a fixed number of queries."""
+    return (
+        GroupPage.objects.live()
+        .public()
+        .select_related("neighbourhood")
+        .prefetch_related(
+            Prefetch("subjects", queryset=subject_model().objects.order_by("name")),
+            Prefetch(
+                "meeting_times",
+                queryset=GroupMeetingTime.objects.order_by("weekday", "start_time"),
+            ),
+        )
+        .order_by("title", "pk")
+    )
+
+
+def sessions_of_course_group(sessions: QuerySet, group: GroupPage) -> QuerySet:
+    """Narrow sessions to those of the courses under a group."""
+    return sessions.filter(course__path__startswith=group.path, course__depth=group.depth + 1)
+
+
+def with_public_places(sessions: QuerySet) -> QuerySet:
+    """Annotate `space_is_public` and `unit_is_public`: whether the session's space and
+    unit are live, public pages, so nothing names a draft or private one."""
+    spaces = SpacePage.objects.live().public()
+    # UnitPage is learning's, right of groups: reached through the relation, not imported.
+    units = Session._meta.get_field("unit").related_model.objects.live().public()
+    return sessions.annotate(
+        space_is_public=Exists(spaces.filter(pk=OuterRef("space_id"))),
+        unit_is_public=Exists(units.filter(pk=OuterRef("unit_id"))),
+    )
+
+
+# The commons in numbers (commons/numbers.py): month-by-month aggregates of the sessions
+# that ran, each one query however many sessions there are. Months are the site's local
+# months (TIME_ZONE): a session at 00:30 on 1 June, 23:30 on 31 May in UTC, is June's.
+
+ATTENDED = (Presence.PRESENT, Presence.LATE)
+
+
+def local_month(field: str) -> TruncMonth:
+    """The first moment of the local month a datetime field falls in."""
+    return TruncMonth(field, tzinfo=timezone.get_default_timezone())
+
+
+def _group_path(course_path):
+    """A course's group's path: the course's own less one step (a course is its child)."""
+    return Left(course_path, Length(course_path) - GroupPage.steplen)
+
+
+def _latest_marks(model, person: str) -> QuerySet:
+    """Each (session, person)'s latest register mark: a correction adds a row, the latest
+    counts. An erased learner's mark has no person and is always the only one left."""
+    later = model.objects.filter(
+        Q(recorded_at__gt=OuterRef("recorded_at"))
+        | Q(recorded_at=OuterRef("recorded_at"), pk__gt=OuterRef("pk")),
+        session=OuterRef("session"),
+        **{person: OuterRef(person)},
+    )
+    return model.objects.filter(~Exists(later))
+
+
+def _marks_per_session(marks: QuerySet) -> Coalesce:
+    counted = marks.filter(session=OuterRef("pk")).values("session").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")), 0)
+
+
+def _learners_per_adult() -> Coalesce:
+    """The course's ratio in SQL, as CoursePage.ratio and with_adults_needed have it."""
+    return Coalesce(
+        "course__learners_per_adult",
+        Case(
+            When(course__min_age__lt=5, then=Value(4)),
+            When(course__min_age__lt=8, then=Value(6)),
+            default=Value(8),
+        ),
+        output_field=IntegerField(),
+    )
+
+
+def sessions_run(*, since: datetime, until: datetime, now: datetime) -> QuerySet:
+    """Sessions of live groups that started in [since, until), were not cancelled and
+    had ended by `now`."""
+    path = OuterRef("course__path")
+    live_group = GroupPage.objects.live().filter(path=_group_path(path))
+    return Session.objects.scheduled().filter(
+        Exists(live_group), start__gte=since, start__lt=until, end__lte=now
+    )
+
+
+def sessions_by_month(*, since: datetime, until: datetime, now: datetime) -> dict[date, dict]:
+    """Count, by local month, the sessions run and their groups, and from the registers
+    (the sessions whose register was taken): learners and adults there, the adults the
+    courses' ratios ask for, and the sessions that had enough adults.
+
+    Each month maps to `sessions`, `groups`, `registers`, `learner_marks` (learners present
+    or late, summed over sessions), `adult_marks`, `adults_aimed` (learners present ÷ the
+    course's learners per adult, summed) and `enough_adults` (sessions whose adults there
+    were at least one, and one for every `ratio` learners there).
+    """
+    learners = _latest_marks(Attendance, "learner").filter(presence__in=ATTENDED)
+    adults = _latest_marks(AdultAttendance, "user").filter(present=True)
+    sessions = sessions_run(since=since, until=until, now=now).annotate(
+        learners_there=_marks_per_session(learners),
+        adults_there=_marks_per_session(adults),
+        has_register=Exists(Attendance.objects.filter(session=OuterRef("pk"))),
+        ratio=_learners_per_adult(),
+    )
+    needed = Greatest(
+        Value(1), (F("learners_there") + F("ratio") - 1) / F("ratio"), output_field=IntegerField()
+    )
+    registered = Q(has_register=True)
+    rows = (
+        sessions.annotate(adults_needed=needed)
+        .values(month=local_month("start"))
+        .annotate(
+            sessions=Count("pk"),
+            groups=Count(_group_path("course__path"), distinct=True),
+            registers=Count("pk", filter=registered),
+            learner_marks=Coalesce(Sum("learners_there", filter=registered), 0),
+            adult_marks=Coalesce(Sum("adults_there", filter=registered), 0),
+            adults_aimed=Coalesce(
+                Sum(Cast("learners_there", FloatField()) / F("ratio"), filter=registered),
+                0.0,
+            ),
+            enough_adults=Count("pk", filter=registered & Q(adults_there__gte=F("adults_needed"))),
+        )
+        .order_by("month")
+    )
+    return {row.pop("month").date(): row for row in rows}
+
+
+def learners_by_month(*, since: datetime, until: datetime, now: datetime) -> dict[date, int]:
+    """The learners marked present or late at a session run, each once a local month.
+
+    An erased learner's marks are nameless and cannot be told apart, so they count in a
+    session's attendance (sessions_by_month) but not here."""
+    rows = (
+        _attended(since=since, until=until, now=now)
+        .values(month=local_month("session__start"))
+        .annotate(learners=Count("learner", distinct=True))
+        .order_by("month")
+    )
+    return {row["month"].date(): row["learners"] for row in rows}
+
+
+def _attended(*, since: datetime, until: datetime, now: datetime) -> QuerySet:
+    run = sessions_run(since=since, until=until, now=now)
+    return (
+        _latest_marks(Attendance, "learner")
+        .filter(presence__in=ATTENDED, learner__isnull=False, session__in=run)
+        .order_by()
+    )
+
+
+def _adults_there(*, since: datetime, until: datetime, now: datetime) -> QuerySet:
+    run = sessions_run(since=since, until=until, now=now)
+    return _latest_marks(AdultAttendance, "user").filter(present=True, session__in=run).order_by()
+
+
+def volunteer_hours_by_month(
+    *, since: datetime, until: datetime, now: datetime
+) -> dict[date, dict]:
+    """Hours adults were at the sessions run, by local month, as the registers record them
+    (the latest mark of each adult at each session, as on the volunteer hours page).
+
+    Each month maps to `hours` (a float) and `adults` (how many adults gave them).
+    """
+    length = ExpressionWrapper(
+        F("session__end") - F("session__start"), output_field=DurationField()
+    )
+    rows = (
+        _adults_there(since=since, until=until, now=now)
+        .values(month=local_month("session__start"))
+        .annotate(time=Sum(length), adults=Count("user", distinct=True))
+        .order_by("month")
+    )
+    return {
+        row["month"].date(): {"hours": row["time"].total_seconds() / 3600, "adults": row["adults"]}
+        for row in rows
+    }
+
+
+def numbers_totals(*, since: datetime, until: datetime, now: datetime) -> dict[str, int]:
+    """Over the whole span, each counted once: the groups that ran sessions, the learners
+    who came and the adults who were there. Three queries."""
+    window = {"since": since, "until": until, "now": now}
+    groups = sessions_run(**window).aggregate(n=Count(_group_path("course__path"), distinct=True))
+    learners = _attended(**window).aggregate(n=Count("learner", distinct=True))
+    adults = _adults_there(**window).aggregate(n=Count("user", distinct=True))
+    return {"groups": groups["n"], "learners": learners["n"], "adults": adults["n"]}
+
+
+# What's on (commons.views.whats_on): the groups it may be narrowed to, and how its
+# filters narrow public_sessions.
+
+
+def listed_groups(*, private: Q) -> QuerySet:
+    """Live groups outside the private sections (commons.selectors.private_sections), by
+    title, with nothing prefetched: What's on's group choices."""
+    return GroupPage.objects.live().exclude(private).order_by("title", "pk")
+
+
+def narrow_public_sessions(
+    sessions: QuerySet,
+    *,
+    group: GroupPage | None = None,
+    subject=None,
+    age: int | None = None,
+    neighbourhood=None,
+    space=None,
+    has_places: bool = False,
+    needs_helpers: bool = False,
+) -> QuerySet:
+    """Narrow public_sessions to What's on's filters, still in one query.
+
+    A session is about its course's curriculum's subjects; a course that follows no
+    curriculum is about its group's. Its neighbourhood is its space's. Places left and
+    helpers needed count only for sessions yet to start.
+    """
+    if group is not None:
+        sessions = sessions.filter(
+            course__path__startswith=group.path, course__depth=group.depth + 1
+        )
+    if subject is not None:
+        sessions = sessions.filter(course__in=_courses_about(subject))
+    if age is not None:
+        sessions = sessions.filter(course__min_age__lte=age, course__max_age__gte=age)
+    if neighbourhood is not None:
+        sessions = sessions.filter(space__neighbourhood=neighbourhood)
+    if space is not None:
+        sessions = sessions.filter(space=space)
+    # Places and helpers matter only while a session is still to come.
+    if has_places:
+        sessions = sessions.filter(places_left__gt=0, start__gt=timezone.now())
+    if needs_helpers:
+        sessions = sessions.filter(adults_short__gt=0, start__gt=timezone.now())
+    return sessions
+
+
+def _courses_about(subject) -> QuerySet:
+    path = OuterRef("path")
+    teaching_group = GroupPage.objects.filter(
+        subjects=subject, path=Left(path, Length(path) - GroupPage.steplen)
+    )
+    return CoursePage.objects.filter(
+        Q(curriculum__subjects=subject) | (Q(curriculum__isnull=True) & Exists(teaching_group))
+    )

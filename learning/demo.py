@@ -10,9 +10,11 @@ from wagtail.models import Page
 
 from commons.management.commands.load_demo_data import Demo, heading, paragraph, publish_page
 from groups.demo_courses import load_courses
+from groups.demo_history import load_history
 from groups.demo_registers import load_registers
 from learning import services
 from learning.demo_curricula import ADOPTIONS, CURRICULA, Activity, Curriculum, Unit
+from learning.demo_history import load_library_history
 from learning.demo_progress import load_progress
 from learning.models import CurriculumIndexPage, CurriculumPage, LearningObjective, UnitPage
 
@@ -117,7 +119,9 @@ PARTS = [
     load_library,
     load_curricula,
     load_adoptions,
+    load_library_history,
     load_courses,
     load_registers,
+    load_history,
     load_progress,
 ]

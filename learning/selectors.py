@@ -1,10 +1,14 @@
 """Reads for curricula shared by the library, the curriculum and unit pages and the group page."""
 
 from collections.abc import Iterable
+from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from wagtail.models import Page
 
+from commons.cache import remember
 from groups.models import GroupPage
 from learning.models import (
     CurriculumIndexPage,
@@ -28,8 +32,8 @@ def with_card_details(curricula: QuerySet) -> QuerySet:
 
 
 def library_index() -> CurriculumIndexPage | None:
-    """The commons' library page, if it is published."""
-    return CurriculumIndexPage.objects.live().public().first()
+    """The commons' library page, if it is published (kept in the cache until a write)."""
+    return remember("library-index", CurriculumIndexPage.objects.live().public().first)
 
 
 def newest_curricula(count: int) -> list[CurriculumPage]:
@@ -117,3 +121,26 @@ def credited_original(curriculum: CurriculumPage) -> CurriculumPage | None:
     if curriculum.adapted_from_id is None:
         return None
     return with_publishers([curriculum.adapted_from])[0]
+
+
+# The commons in numbers (commons/numbers.py): the library's growth by local month.
+
+
+def curricula_by_month(*, since: datetime, until: datetime) -> dict[date, dict[str, int]]:
+    """Count the live, public curricula first published in [since, until), by local month:
+    `published` (every one, adapted copies included) and `adopted` (the adapted copies).
+
+    An adopted copy counts once it is published: until then it is the group's private
+    draft, and may never be used."""
+    rows = (
+        CurriculumPage.objects.live()
+        .public()
+        .filter(first_published_at__gte=since, first_published_at__lt=until)
+        .values(month=TruncMonth("first_published_at", tzinfo=timezone.get_default_timezone()))
+        .annotate(
+            published=Count("pk"),
+            adopted=Count("pk", filter=Q(adapted_from__isnull=False)),
+        )
+        .order_by("month")
+    )
+    return {row.pop("month").date(): row for row in rows}

@@ -1,5 +1,6 @@
 """Settings shared by every environment: secure by default, configured from the environment."""
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -58,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside sessions, CSRF and auth: a cached page is only ever served to a request
+    # without a session cookie, and is stored with the headers the inner layers set.
+    "commons.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -159,15 +163,35 @@ STORAGES = {
 EVIDENCE_MAX_BYTES = 8 * 1024 * 1024
 EVIDENCE_CONTENT_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 
-# Cache: Redis when configured (shared by every host), else per-process memory.
+# Cache: Redis when configured (shared by every host); otherwise files on this machine,
+# which every gunicorn worker here shares (per-process memory would let one worker serve
+# a page another worker's write has made stale).
 _cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
         if _cache_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
     )
 }
+# Keys name the database, so two sites on one machine (or one cache) never share pages.
+CACHES["default"]["KEY_PREFIX"] = hashlib.sha256(
+    str(DATABASES["default"].get("NAME", "")).encode()
+).hexdigest()[:12]
+# Whole pages for anonymous visitors (commons.cache): how long at most, and where never.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_EXCLUDED_PATHS = (
+    "/admin/",
+    "/accounts/",
+    "/api/",
+    "/documents/",
+    "/household/",
+    "/learners/",
+)
 
 # Email: EMAIL_URL (smtp://user:pass@host:587/?tls=True) or the EMAIL_HOST family.
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -236,9 +260,28 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 
+# The open-data API (commons/api.py): requests a minute one address may make, counted in
+# the shared cache. Behind proxies, the address is the one PROXY_COUNT proxies back.
+API_RATE_ANON = os.environ.get("API_RATE_ANON", "120/min")
+NINJA_NUM_PROXIES = int(os.environ.get("PROXY_COUNT", "0"))
+
 WAGTAIL_SITE_NAME = "Commons"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The database backend picks its engine from the database: SQLite's FTS5 (exact words
+# only), or PostgreSQL full-text search. On PostgreSQL, the English configuration stems
+# words so "halls", "spaces" and "curriculums" find "hall", "space" and "curriculum"; and
+# the site search (commons.views.search) falls back to the backend's `Fuzzy` query, a
+# pg_trgm word-similarity match (the extension is created by commons migration 0008), so
+# "fractoins" still finds "fractions". Changing SEARCH_CONFIG needs `manage.py update_index`.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.database",
+        "SEARCH_CONFIG": "english",
+        # Word similarity from 0 to 1; 0.3 lets one or two letters slip in a longer word
+        # without matching unrelated short words.
+        "FUZZY_SIMILARITY_THRESHOLD": 0.3,
+    }
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -249,6 +292,10 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 
 # How long a guardian's invitation to a second guardian stays valid.
 GUARDIAN_INVITATION_DAYS = 14
+
+# How long the commons in numbers (commons.numbers) is kept in the cache before it is
+# counted again: its figures are at most this many seconds old.
+NUMBERS_CACHE_SECONDS = int(os.environ.get("NUMBERS_CACHE_SECONDS", "600"))
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,19 @@ STORAGES = {
     "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests measure what a page costs to build, so the anonymous page cache is off except in
+# tests/commons/test_page_cache.py, which turns it on to prove it stays correct.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+# Per process: parallel test runs must not share cached pages. The test that proves the
+# page cache across gunicorn workers gives them, and itself, one CACHE_DIR.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("CACHE_DIR"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["CACHE_DIR"],
+        }
+    }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so threaded concurrency tests and the live server for browser

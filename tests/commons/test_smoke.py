@@ -111,9 +111,24 @@ URL_TABLE = {
         [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND],
     ),
     # What's on
+    "commons:whats_on": (None, [OK, OK, OK, OK]),
+    "commons:whats_on_feed": (None, [OK, OK, OK, OK]),
     # Search
+    "commons:search": (None, [OK, OK, OK, OK]),
     # The commons in numbers
+    "commons:numbers": (None, [OK, OK, OK, OK]),
     # Open data API
+    "open_data": (None, [OK, OK, OK, OK]),
+    "api:index": (None, [OK, OK, OK, OK]),
+    "api:api-root": (None, [OK, OK, OK, OK]),  # ninja's name for the root; index answers
+    "api:openapi-json": (None, [OK, OK, OK, OK]),
+    "api:session_list": (None, [OK, OK, OK, OK]),
+    "api:group_list": (None, [OK, OK, OK, OK]),
+    "api:group_detail": (lambda w: [w.booking.group_id], [OK, OK, OK, OK]),
+    "api:space_list": (None, [OK, OK, OK, OK]),
+    "api:space_detail": (lambda w: [w.booking.space_id], [OK, OK, OK, OK]),
+    "api:space_busy": (lambda w: [w.booking.space_id], [OK, OK, OK, OK]),
+    "api:numbers": (None, [OK, OK, OK, OK]),
 }
 
 # Page type → builder of a live instance; every role may read every published page.
