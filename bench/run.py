@@ -102,12 +102,12 @@ def build_database(args, env) -> None:
     """Migrate and seed the database unless seed_scale has already filled it."""
     manage(env, "migrate", "--noinput", "--verbosity", "0")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-    from groups.models import GroupPage
+    from commons.models import User
+    from commons.scale_tools import USERNAME_PREFIX
 
-    if GroupPage.objects.count() >= max(20, int(400 * args.factor)):
-        print(f"Database already seeded ({GroupPage.objects.count()} groups).", flush=True)
+    if User.objects.filter(username__startswith=USERNAME_PREFIX).exists():
+        print("Database already seeded by seed_scale.", flush=True)
         return
-    manage(env, "load_demo_data", "--force")
     started = time.perf_counter()
     manage(env, "seed_scale", "--factor", f"{args.factor:g}", "--seed", str(args.seed), "--force")
     print(f"seed_scale took {time.perf_counter() - started:.0f} s", flush=True)
