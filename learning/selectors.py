@@ -144,3 +144,20 @@ def curricula_by_month(*, since: datetime, until: datetime) -> dict[date, dict[s
         .order_by("month")
     )
     return {row.pop("month").date(): row for row in rows}
+
+
+# The guardian dashboard's "follow a curriculum" choices.
+
+
+def library_choices() -> list[tuple[int, str]]:
+    """(id, title) of every live, public curriculum, by title: kept in the shared cache
+    until the next write, as the library changes far less often than dashboards are read."""
+    return remember(
+        "library-choices",
+        lambda: list(
+            CurriculumPage.objects.live()
+            .public()
+            .order_by("title", "pk")
+            .values_list("pk", "title")
+        ),
+    )

@@ -65,6 +65,10 @@ class Item:
         return self.session is not None
 
     @property
+    def is_over(self) -> bool:
+        return self.end <= timezone.now()
+
+    @property
     def is_to_come(self) -> bool:
         """Whether it has yet to start: only then do places and helpers matter."""
         return self.start > timezone.now()

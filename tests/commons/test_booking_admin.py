@@ -290,9 +290,11 @@ def test_the_dashboard_panel_costs_the_same_queries_however_many_requests(
     client.get(reverse("wagtailadmin_home"))  # warm Wagtail's per-process caches
     with django_assert_max_num_queries(200) as few:
         client.get(reverse("wagtailadmin_home"))
+    budget = len(few.captured_queries)  # now: the next request clears the query log
     for hour in range(10, 20):
         ask(hall, group, gina, hour, hour + 1, title=f"Club {hour}")
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    client.get(reverse("wagtailadmin_home"))  # refill what the writes emptied in the cache
+    with django_assert_max_num_queries(budget):
         content = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Booking requests waiting for you (11)" in content
     assert "See all 11 requests" in content

@@ -245,7 +245,7 @@ def test_places_and_helpers_count_only_for_sessions_to_come(client, town):
 
     response = client.get(PAGE, {"week": its_week})
     assert f"session-{started.pk}" in keys(response)
-    assert "Started" in response.text
+    assert "Under way" in response.text
     with_places = client.get(PAGE, {"week": its_week, "has_places": "on"})
     assert f"session-{started.pk}" not in keys(with_places)
 

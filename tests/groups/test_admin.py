@@ -389,6 +389,7 @@ def test_the_dashboard_query_count_does_not_grow(client_for, alice, group_a):
         ask_to_join(group_a, name)
     for name in ("Tom Tutor", "Ugo Tutor", "Val Tutor"):
         tutor_with_check(group_a, name, renews_in_days=-5, by=alice)
+    client.get(reverse("wagtailadmin_home"))  # refill what the writes emptied in the cache
     with CaptureQueriesContext(connection) as more:
         client.get(reverse("wagtailadmin_home"))
 
