@@ -43,6 +43,7 @@ from groups.models import (
     GroupPage,
     Membership,
     Session,
+    TutorSignup,
 )
 
 # The logo sizes the directory card and the group page show; their renditions are
@@ -197,14 +198,13 @@ def learners_visible_to(user) -> QuerySet:
 
 
 def _courses_of_groups(group_ids) -> QuerySet:
-    """Return the courses under the given groups (a course is a child page of its group)."""
-    paths = list(GroupPage.objects.filter(pk__in=group_ids).values_list("path", flat=True))
-    if not paths:
-        return CoursePage.objects.none()
-    children = Q()
-    for path in paths:
-        children |= Q(path__startswith=path, depth=len(path) // GroupPage.steplen + 1)
-    return CoursePage.objects.filter(children)
+    """Return the courses under the given groups (a course is a child page of its group).
+
+    A subquery, not a list read first: every page that shows a learner asks, and the
+    user's admin groups cost no query of their own that way.
+    """
+    paths = GroupPage.objects.filter(pk__in=group_ids).values("path")
+    return CoursePage.objects.alias(group_path=_group_path("path")).filter(group_path__in=paths)
 
 
 def learners_on_session(session, user) -> QuerySet:
@@ -658,3 +658,30 @@ def _courses_about(subject) -> QuerySet:
     return CoursePage.objects.filter(
         Q(curriculum__subjects=subject) | (Q(curriculum__isnull=True) & Exists(teaching_group))
     )
+
+
+# The register, the progress grid and the course overview: who may open them, read with
+# the session or course itself rather than a query each.
+
+
+def with_register_access(sessions: QuerySet, user) -> QuerySet:
+    """Annotate `user_is_adult` (the user is the session's lead or a confirmed helper, as
+    rota.is_session_adult says) and `user_is_admin` (an active admin of its course's group,
+    as is_group_admin says)."""
+    adult = TutorSignup.objects.filter(
+        session=OuterRef("pk"), user=user, status=SignupStatus.CONFIRMED
+    )
+    admin = Membership.objects.admins().filter(
+        user=user, group__path=_group_path(OuterRef("course__path"))
+    )
+    return sessions.annotate(user_is_adult=Exists(adult), user_is_admin=Exists(admin))
+
+
+def with_overview_access(courses: QuerySet, user) -> QuerySet:
+    """Annotate `user_is_adult` (the user is a confirmed adult of any of the course's
+    sessions) and `user_is_admin` (an active admin of its group, as is_group_admin says)."""
+    adult = TutorSignup.objects.filter(
+        session__course=OuterRef("pk"), user=user, status=SignupStatus.CONFIRMED
+    )
+    admin = Membership.objects.admins().filter(user=user, group__path=_group_path(OuterRef("path")))
+    return courses.annotate(user_is_adult=Exists(adult), user_is_admin=Exists(admin))

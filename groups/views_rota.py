@@ -225,11 +225,12 @@ def helpers_needed(request):
 def session_register(request, pk):
     """Mark who was there. Only the session's adults and its group's admins find it."""
     _adult_required(request)
-    session = get_object_or_404(Session.objects.select_related("course", "space"), pk=pk)
-    group = selectors.group_of_course(session.course)
-    may_take = rota.is_session_adult(session, request.user)
-    if not may_take and not selectors.is_group_admin(group, request.user):
+    sessions = selectors.with_register_access(Session.objects.all(), request.user)
+    session = get_object_or_404(sessions.select_related("course", "space"), pk=pk)
+    may_take = session.user_is_adult
+    if not may_take and not session.user_is_admin:
         raise Http404
+    group = selectors.group_of_course(session.course)
     learners = list(selectors.learners_on_session(session, request.user))
     adults = [
         signup.user

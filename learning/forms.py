@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.models import GroupPage, Membership
 from learning.choices import Level
 from learning.models import CurriculumPage
+from learning.selectors import library_choices
 
 
 def groups_to_adopt_into(*, curriculum: CurriculumPage, user) -> QuerySet:
@@ -131,9 +132,16 @@ class FollowForm(forms.Form):
 
     def __init__(self, *args, following, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["curriculum"].queryset = (
+        field = self.fields["curriculum"]
+        field.queryset = (
             CurriculumPage.objects.live().public().exclude(pk__in=following).order_by("title")
         )
+        # The options from the cached library, so showing the form costs no query; the
+        # queryset still checks what is posted.
+        following = set(following)
+        field.choices = [("", field.empty_label)] + [
+            (pk, title) for pk, title in library_choices() if pk not in following
+        ]
 
 
 class EraseForm(forms.Form):

@@ -9,12 +9,12 @@ import math
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -51,16 +51,16 @@ SNIFF_BYTES = 16
 
 def followed_curricula(learner: Learner) -> QuerySet:
     """The live curricula the learner follows: those of courses they are actively enrolled
-    on, and those a guardian added and has not removed. By title."""
+    on, and those a guardian added and has not removed. By title, each with
+    `added_by_guardian`: whether a guardian's addition is one of the reasons."""
     enrolled = Enrolment.objects.filter(learner=learner, status=EnrolmentStatus.ACTIVE).values(
         "course__curriculum"
     )
-    added = FollowedCurriculum.objects.filter(learner=learner, removed_at__isnull=True).values(
-        "curriculum"
-    )
+    added = FollowedCurriculum.objects.filter(learner=learner, removed_at__isnull=True)
     return (
         CurriculumPage.objects.live()
-        .filter(Q(pk__in=enrolled) | Q(pk__in=added))
+        .filter(Q(pk__in=enrolled) | Q(pk__in=added.values("curriculum")))
+        .annotate(added_by_guardian=Exists(added.filter(curriculum=OuterRef("pk"))))
         .order_by("title", "pk")
     )
 
@@ -320,17 +320,16 @@ class CurriculumProgress:
         return sum(unit.achieved for unit in self.units)
 
 
-def learner_progress(learner: Learner) -> list[CurriculumProgress]:
-    """Each followed curriculum with its live units and current objectives, and where the
-    learner is with each. Four queries, however many curricula, units or entries."""
+def _followed_units(learner: Learner) -> tuple[list[CurriculumPage], list[UnitPage]]:
+    """The followed curricula, and their live units each with `objectives_taught` (the
+    current objectives in order). Three queries; one when nothing is followed."""
     curricula = list(followed_curricula(learner))
-    by_path = {c.path: CurriculumProgress(c) for c in curricula}
     if not curricula:
-        return []
+        return [], []
     children = Q()
     for curriculum in curricula:
         children |= Q(path__startswith=curriculum.path, depth=curriculum.depth + 1)
-    units = list(
+    units = (
         UnitPage.objects.live()
         .filter(children)
         .order_by("path")
@@ -342,8 +341,44 @@ def learner_progress(learner: Learner) -> list[CurriculumProgress]:
             )
         )
     )
+    return curricula, list(units)
+
+
+def learner_progress(learner: Learner) -> list[CurriculumProgress]:
+    """Each followed curriculum with its live units and current objectives, and where the
+    learner is with each. Four queries, however many curricula, units or entries."""
+    curricula, units = _followed_units(learner)
     objectives = [o for unit in units for o in unit.objectives_taught]
-    statuses = current_levels(learner, objectives)
+    return _progress(curricula, units, current_levels(learner, objectives))
+
+
+def learner_progress_and_history(
+    learner: Learner,
+) -> tuple[list[CurriculumProgress], list[tuple[int, int, datetime]]]:
+    """As learner_progress, with the history achieved_by_week draws: the adults'
+    (objective id, level, recorded at) for the followed objectives, oldest first.
+
+    Both come from one read of the learner's entries for those objectives, so it is still
+    four queries: the latest adult entry is the current level, the latest own one sits
+    beside it (as current_levels has them).
+    """
+    curricula, units = _followed_units(learner)
+    statuses = {o.pk: ObjectiveStatus(o) for unit in units for o in unit.objectives_taught}
+    history = []
+    entries = ProgressEntry.objects.filter(learner=learner, objective__in=list(statuses))
+    for entry in entries.order_by("recorded_at", "pk"):
+        status = statuses[entry.objective_id]
+        if entry.source == Source.SELF:
+            status.own = entry
+        elif entry.source in ADULT_SOURCES:
+            status.current = entry
+            history.append((entry.objective_id, entry.level, entry.recorded_at))
+    return _progress(curricula, units, statuses), history
+
+
+def _progress(curricula, units, statuses: dict[int, ObjectiveStatus]) -> list[CurriculumProgress]:
+    """Put each unit, with its objectives' statuses, under the curriculum it belongs to."""
+    by_path = {c.path: CurriculumProgress(c) for c in curricula}
     for unit in units:
         progress = by_path[Page._get_parent_path_from_path(unit.path)]
         unit_statuses = [statuses[o.pk] for o in unit.objectives_taught]
@@ -364,23 +399,18 @@ def recent_entries(learner: Learner, limit: int = 10) -> list[ProgressEntry]:
 
 
 def achieved_by_week(
-    learner: Learner, progress: list[CurriculumProgress], weeks: int = 26
+    progress: list[CurriculumProgress],
+    history: list[tuple[int, int, datetime]],
+    weeks: int = 26,
 ) -> list[tuple[date, int]]:
     """How many of the followed objectives were achieved at the end of each week, for the
-    last `weeks` weeks (a week starts on Monday). One query over the adults' entries."""
+    last `weeks` weeks (a week starts on Monday), from learner_progress_and_history."""
     needed = {
         status.objective.pk: item.curriculum.achieved_level
         for item in progress
         for unit in item.units
         for status in unit.objectives
     }
-    history = (
-        ProgressEntry.objects.filter(
-            learner=learner, objective__in=list(needed), source__in=ADULT_SOURCES
-        )
-        .order_by("recorded_at", "pk")
-        .values_list("objective_id", "level", "recorded_at")
-    )
     today = timezone.localdate()
     this_monday = today - timedelta(days=today.weekday())
     mondays = [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]

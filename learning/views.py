@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from commons.selectors import learners_guarded_by
 from groups import selectors as group_selectors
-from groups.choices import EnrolmentStatus, Presence, SignupStatus
-from groups.models import CoursePage, Session, TutorSignup
+from groups.choices import EnrolmentStatus, Presence
+from groups.models import CoursePage, Session
 from groups.rota import current_register, is_session_adult
 from groups.selectors import learners_visible_to
 from learning import charts, tracker
@@ -40,7 +41,7 @@ def _guarded_learner(request, pk):
     queryset = learners_visible_to(request.user).filter(
         pk__in=learners_guarded_by(request.user).values("pk")
     )
-    return get_object_or_404(queryset.prefetch_related("guardians"), pk=pk)
+    return get_object_or_404(queryset, pk=pk)
 
 
 def _with_learner_words(progress):
@@ -116,19 +117,17 @@ def self_assess(request, pk, objective_id):
 
 
 def _dashboard_context(learner, observation_form=None, follow_form=None):
-    progress = _with_learner_words(tracker.learner_progress(learner))
-    weeks = tracker.achieved_by_week(learner, progress)
+    progress, history = tracker.learner_progress_and_history(learner)
+    progress = _with_learner_words(progress)
+    weeks = tracker.achieved_by_week(progress, history)
     total = sum(item.total for item in progress)
     following = [item.curriculum.pk for item in progress]
-    added = set(
-        learner.followed_curricula.filter(removed_at__isnull=True).values_list(
-            "curriculum", flat=True
-        )
-    )
     return {
         "learner": learner,
         "progress": progress,
-        "added_by_guardian": added,
+        "added_by_guardian": {
+            item.curriculum.pk for item in progress if item.curriculum.added_by_guardian
+        },
         "recent": tracker.recent_entries(learner),
         "weeks": weeks,
         "chart": charts.achieved_chart(weeks, total=total),
@@ -378,12 +377,14 @@ def _level_label(level: int | None) -> str:
 
 def _course_objectives(course) -> list:
     """The current objectives of the units the course covers, else of its curriculum's
-    live units, in curriculum order, each with its `page` (unit). Two queries."""
-    units = course.units.all()
-    if not units.exists() and course.curriculum_id:
-        units = UnitPage.objects.live().child_of(course.curriculum)
+    live units, in curriculum order, each with its `page` (unit). One query."""
+    covered = Q(page__in=course.units.values("pk"))
+    if course.curriculum_id:
+        names_units = Exists(course.units.through.objects.filter(coursepage_id=course.pk))
+        curriculum_units = UnitPage.objects.live().child_of(course.curriculum).values("pk")
+        covered |= Q(~names_units, page__in=curriculum_units)
     return list(
-        LearningObjective.objects.filter(page__in=units.values("pk"), retired=False)
+        LearningObjective.objects.filter(covered, retired=False)
         .select_related("page")
         .order_by("page__path", "sort_order", "pk")
     )
@@ -397,13 +398,11 @@ def course_overview(request, pk):
     and how many have achieved each objective. For its group's admins and its session
     adults. A fixed number of queries, however long the history."""
     _not_for_learner_logins(request)
-    course = get_object_or_404(CoursePage.objects.select_related("curriculum"), pk=pk)
-    group = group_selectors.group_of_course(course)
-    is_adult = TutorSignup.objects.filter(
-        session__course=course, user=request.user, status=SignupStatus.CONFIRMED
-    ).exists()
-    if not is_adult and not group_selectors.is_group_admin(group, request.user):
+    courses = group_selectors.with_overview_access(CoursePage.objects.all(), request.user)
+    course = get_object_or_404(courses.select_related("curriculum"), pk=pk)
+    if not course.user_is_adult and not course.user_is_admin:
         raise Http404
+    group = group_selectors.group_of_course(course)
     learners = list(
         learners_visible_to(request.user)
         .filter(enrolments__course=course, enrolments__status=EnrolmentStatus.ACTIVE)

@@ -4,6 +4,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from commons.cache import remember
+from commons.sites import site_for_request
 
 
 @register_setting(icon="site")
@@ -48,6 +49,12 @@ class SiteSettings(BaseSiteSetting):
 
     def __str__(self) -> str:
         return str(self.place_name)
+
+    @classmethod
+    def for_request(cls, request):
+        """As Wagtail's, with the request's site found in the cache rather than by a query."""
+        site_for_request(request)
+        return super().for_request(request)
 
     @classmethod
     def for_site(cls, site):

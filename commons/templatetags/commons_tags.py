@@ -3,10 +3,11 @@ from dataclasses import dataclass
 from django import template
 from wagtail.embeds import embeds
 from wagtail.embeds.exceptions import EmbedException
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from commons.cache import remember
 from commons.feeds import group_feed_url
+from commons.sites import site_for_request
 
 register = template.Library()
 
@@ -31,7 +32,7 @@ def _aria_current(url: str, path: str) -> str:
 
 def _links(request, name: str, pages) -> list[tuple[str, str]]:
     """(title, url) of `pages` (built by a function), remembered until the next write."""
-    site = Site.find_for_request(request)
+    site = site_for_request(request)
     if site is None:
         return []
 
