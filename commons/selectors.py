@@ -32,6 +32,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageQuerySet, Site
 from wagtail.search.query import Fuzzy, PlainText
 
+from commons.cache import remember
 from commons.choices import Weekday
 from commons.models import (
     Booking,
@@ -518,15 +519,26 @@ def searchable_pages(site: Site, page_types: list[int]) -> PageQuerySet:
     """Return the pages of these content types anyone may read on the site.
 
     A page is hidden when it, or any page above it, is unpublished or has a view
-    restriction: the same rule as Wagtail's `live().public()` plus the unpublished
-    ancestors, in one subquery rather than a query for the restrictions first. The rule
-    sits in a subquery because search backends accept only filters on indexed fields.
+    restriction: Wagtail's `live().public()` plus the unpublished ancestors. Both the
+    private sections and the unpublished pages with pages below them (few) come from the
+    shared cache. The rule sits in a subquery because search backends
+    accept only filters on indexed fields.
     """
-    self_or_ancestors = Page.objects.filter(
-        path=Substr(OuterRef("path"), 1, F("depth") * Page.steplen)
+    unpublished_parents = remember(
+        "unpublished-parents",
+        lambda: list(
+            Page.objects.filter(live=False, numchild__gt=0).values_list("path", flat=True)
+        ),
     )
-    hidden = self_or_ancestors.filter(Q(live=False) | Q(view_restrictions__isnull=False))
-    readable = Page.objects.descendant_of(site.root_page, inclusive=True).exclude(Exists(hidden))
+    under_a_draft = Q(pk__in=[])
+    for path in unpublished_parents:
+        under_a_draft |= Q(path__startswith=path)
+    readable = (
+        Page.objects.live()
+        .descendant_of(site.root_page, inclusive=True)
+        .exclude(private_sections())
+        .exclude(under_a_draft)
+    )
     return Page.objects.filter(content_type__in=page_types, pk__in=readable.values("pk"))
 
 
