@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -242,22 +243,37 @@ class SessionQuerySet(models.QuerySet):
         return self.scheduled().filter(start__gte=now or timezone.now())
 
     def with_counts(self):
-        """Annotate learners enrolled and adults confirmed, in the same query."""
+        """Annotate `learner_count` (active enrolments), `adult_count` (confirmed adults)
+        and `lead_count` (confirmed leads), in the same query.
+
+        Correlated subqueries, each an index lookup per session: a JOIN of enrolments ×
+        sign-ups grouped by session multiplies rows and aggregates every session matched
+        before a LIMIT can apply.
+        """
         return self.annotate(
-            learner_count=Count(
-                "course__enrolments",
-                filter=Q(course__enrolments__status=EnrolmentStatus.ACTIVE),
-                distinct=True,
+            learner_count=_count(
+                Enrolment.objects.filter(
+                    course=OuterRef("course_id"), status=EnrolmentStatus.ACTIVE
+                ),
+                "course",
             ),
-            adult_count=Count(
-                "signups", filter=Q(signups__status=SignupStatus.CONFIRMED), distinct=True
+            adult_count=_count(
+                TutorSignup.objects.filter(session=OuterRef("pk"), status=SignupStatus.CONFIRMED),
+                "session",
             ),
-            lead_count=Count(
-                "signups",
-                filter=Q(signups__status=SignupStatus.CONFIRMED, signups__role=SignupRole.LEAD),
-                distinct=True,
+            lead_count=_count(
+                TutorSignup.objects.filter(
+                    session=OuterRef("pk"), status=SignupStatus.CONFIRMED, role=SignupRole.LEAD
+                ),
+                "session",
             ),
         )
+
+
+def _count(rows: models.QuerySet, outer: str) -> Coalesce:
+    """Count `rows` (already narrowed to the outer row by `outer`) as a scalar subquery."""
+    counted = rows.order_by().values(outer).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
 
 
 class Session(models.Model):
@@ -342,6 +358,8 @@ class TutorSignup(models.Model):
         verbose_name = _("tutor sign-up")
         verbose_name_plural = _("tutor sign-ups")
         ordering = ["session", "created_at", "pk"]
+        # Covers SessionQuerySet.with_counts' per-session count of confirmed adults/leads.
+        indexes = [models.Index(fields=["session", "status", "role"])]
         constraints = [
             models.UniqueConstraint(fields=["session", "user"], name="signup_one_per_person"),
             models.UniqueConstraint(
@@ -377,6 +395,8 @@ class Enrolment(models.Model):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         ordering = ["course", "created_at", "pk"]
+        # Covers SessionQuerySet.with_counts' per-course count of active enrolments.
+        indexes = [models.Index(fields=["course", "status"])]
         constraints = [
             models.UniqueConstraint(fields=["course", "learner"], name="enrolment_one_per_learner"),
         ]
