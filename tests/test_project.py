@@ -1,5 +1,6 @@
 """Project-wide smoke tests: migrations, production settings, security headers, the database."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -111,3 +112,58 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions_and_a_busy_timeout(
         assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
+
+
+PROBE = """
+import json
+import django
+
+django.setup()
+from django.conf import settings
+from django.test import Client
+
+client = Client(HTTP_HOST="commons.example.org")
+secure = client.get("/health/", secure=True)
+plain = client.get("/health/")
+names = ["SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
+         "CSRF_COOKIE_SECURE", "CSRF_COOKIE_HTTPONLY", "CSRF_COOKIE_SAMESITE"]
+print(json.dumps({
+    "secure": dict(secure.headers),
+    "plain": {"status": plain.status_code, "location": plain.get("Location", "")},
+    "cookies": {name: getattr(settings, name) for name in names},
+}))
+"""
+
+
+def test_production_responses_carry_the_security_headers_and_cookies_are_locked_down():
+    env = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=settings.BASE_DIR,
+        env={**env, **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    headers = probe["secure"]
+
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    csp = csp_directives(headers["Content-Security-Policy"])
+    assert csp["frame-ancestors"] == ["'none'"]
+    assert csp["script-src"] == ["'self'"]
+    # Plain HTTP is sent to HTTPS before anything else happens.
+    assert probe["plain"] == {"status": 301, "location": "https://commons.example.org/health/"}
+    assert probe["cookies"] == {
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "CSRF_COOKIE_SECURE": True,
+        "CSRF_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_SAMESITE": "Lax",
+    }
