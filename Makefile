@@ -10,11 +10,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SYSTEM_CHROMIUM := /usr/bin/chromium
+NODE_STAMP := node_modules/.installed
 DEMO_PASSWORD := commons-demo-2026
 DEV_SETTINGS := DJANGO_SETTINGS_MODULE=commons.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format clean browser bench audit
+.PHONY: help install run test lint format clean browser bench audit faults
 
 help: ## List the make targets
 	@echo "Commons - make targets:"
@@ -72,8 +73,28 @@ browser: install
 		echo "  $(VENV)/bin/playwright install --with-deps chromium"; \
 	fi
 
-test: install browser ## Run the whole test suite, browser tests included
+# The Nu HTML Checker (npm's vnu-jar, run with java) for tests/commons/test_html_valid.py.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund && touch $@ \
+			|| echo "Could not install vnu-jar; the HTML validity test will be skipped."; \
+	else \
+		echo "No npm, so the HTML validity test will be skipped. Install Node.js and npm,"; \
+		echo "and Java 17 or newer to run the checker."; \
+	fi
+
+test: install browser $(NODE_STAMP) ## Run the whole test suite, browser tests included
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The fault tests need PostgreSQL: DATABASE_URL when it is one, otherwise this database
+# (pytest-django makes and drops its own test_ copy of it).
+FAULTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/commons_faults
+FAULTS_DB = $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),$(FAULTS_DATABASE_URL))
+FAULTS_TIMEOUT ?= 4m
+
+faults: install ## Break the running site on purpose (PostgreSQL; under 4 minutes)
+	DATABASE_URL="$(FAULTS_DB)" timeout $(FAULTS_TIMEOUT) $(PY) -m pytest tests/faults -m faults \
+		-p no:cacheprovider --create-db $(PYTEST_ARGS)
 
 BENCH_FACTOR ?= 0.1
 AUDIT_SERVICE ?= pypi

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commons import faults
 from commons.models import Learner, User
 from commons.services import bookings, send_mail_after_commit
 from groups.choices import (
@@ -98,6 +99,7 @@ def enrol(*, course: CoursePage, learner: Learner, by: User) -> Enrolment:
         enrolment.status, enrolment.enrolled_by = status, by
         enrolment.created_at = timezone.now()  # Back of the queue after withdrawing.
         enrolment.save(update_fields=["status", "enrolled_by", "created_at"])
+    faults.pause("enrolment")
     return enrolment
 
 
@@ -204,7 +206,9 @@ def sign_up(*, session: Session, user: User, role: str) -> TutorSignup:
         if _confirmed(session, role) < _places(session, role)
         else SignupStatus.WAITLISTED
     )
-    return _save_signup(signup, session=session, user=user, role=role, status=status)
+    signup = _save_signup(signup, session=session, user=user, role=role, status=status)
+    faults.pause("signup")
+    return signup
 
 
 def _save_signup(signup, *, session, user, role, status) -> TutorSignup:

@@ -1,6 +1,8 @@
 from .households import GuardianInvitation, Learner
+from .outbox import OutboxEmail
 from .pages import HomePage, StandardPage
 from .places import Neighbourhood
+from .record_views import LearnerRecordView
 from .site_settings import SiteSettings
 from .spaces import (
     Booking,
@@ -26,7 +28,9 @@ __all__ = [
     "GuardianInvitation",
     "HomePage",
     "Learner",
+    "LearnerRecordView",
     "Neighbourhood",
+    "OutboxEmail",
     "SiteSettings",
     "StandardPage",
     "User",

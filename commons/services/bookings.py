@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from commons import faults
 from commons.choices import BookingStatus
 from commons.models import Booking, BookingSeries, SpacePage, User
 from commons.services.mail import send_mail_after_commit
@@ -265,6 +266,7 @@ def request_booking(
     if problems:
         raise ValidationError(problems)
     booking = _save(_new_booking(space, group, by, title, note, start, end))
+    faults.pause("booking")
     if booking.status == BookingStatus.REQUESTED:
         _notify_managers(booking)
     return booking

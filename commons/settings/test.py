@@ -8,7 +8,11 @@ from .base import BASE_DIR, DATABASES
 SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory, except for the fault tests' gunicorn workers, which send through a real SMTP
+# server the test runs (tests/faults/test_mail_outage.py).
+EMAIL_BACKEND = os.environ.get(
+    "FAULT_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -38,3 +42,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Serve static files straight from the source folders: no collectstatic before tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Pause points for the fault tests (commons.faults, tests/faults): off unless set.
+FAULT_PAUSE_DIR = os.environ.get("FAULT_PAUSE_DIR", "")

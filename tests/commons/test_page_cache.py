@@ -1,17 +1,9 @@
 """The anonymous page cache serves what a visitor would see, and never stale or private pages."""
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -29,8 +21,7 @@ from tests.factories import (
     make_session,
     make_space,
 )
-
-ROOT = Path(settings.BASE_DIR)
+from tests.gunicorn_server import fetch, gunicorn_workers
 
 
 @pytest.fixture(autouse=True)
@@ -121,54 +112,18 @@ def test_a_page_with_a_form_token_is_never_replayed_to_another_visitor():
 # Across processes: gunicorn's workers share the file cache and the database.
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def fetch(port: int, path: str) -> str:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:  # noqa: S310
-        return response.read().decode()
-
-
 @pytest.fixture
 def gunicorn(tmp_path, transactional_db):
     """Two sync workers on the test database, sharing a file cache with this process."""
     cache_dir = tmp_path / "cache"
     files = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}
-    port = free_port()
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="commons.settings.test",
-        DATABASE_URL=database_url(),
-        CACHE_DIR=str(cache_dir),
-        PAGE_CACHE_SECONDS="300",
-    )
-    server = subprocess.Popen(  # noqa: S603 - the venv's own gunicorn
-        [str(Path(sys.executable).parent / "gunicorn"), "commons.wsgi", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    with override_settings(CACHES={"default": {**files, "LOCATION": str(cache_dir)}}):
-        try:
-            for _ in range(100):
-                try:
-                    fetch(port, "/health/")
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            yield port
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    with (
+        gunicorn_workers(
+            workers=2, env={"CACHE_DIR": str(cache_dir), "PAGE_CACHE_SECONDS": "300"}
+        ) as port,
+        override_settings(CACHES={"default": {**files, "LOCATION": str(cache_dir)}}),
+    ):
+        yield port
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
