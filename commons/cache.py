@@ -35,6 +35,7 @@ WATCHED_MODELS = {
 }
 UNWATCHED_MODELS = {
     "commons.guardianinvitation",
+    "commons.learnerrecordview",
     "groups.calendartoken",
     "groups.checkreminder",
     "learning.evidence",

@@ -17,3 +17,23 @@ class BookingStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class RecordPage(models.TextChoices):
+    """The pages that show a learner's record to someone outside their family, by URL
+    name: the record-view log keeps which page, never what it showed."""
+
+    LEARNER_PAGE = "learning:learner_page", _("Their learning page")
+    LEARNER_UNIT = "learning:learner_unit", _("A unit of their learning page")
+    EVIDENCE = "learning:evidence_download", _("A file of evidence from their record")
+    SESSION_PROGRESS = "learning:session_progress", _("A session's progress grid")
+    COURSE_OVERVIEW = "learning:course_overview", _("A course's progress overview")
+    REGISTER = "groups:session_register", _("A session's register")
+
+
+class ViewerRole(models.TextChoices):
+    """Why someone outside the family may see a learner's record."""
+
+    TUTOR = "tutor", _("tutor")
+    GROUP_ADMIN = "group_admin", _("group admin")
+    SITE_ADMIN = "site_admin", _("site admin")

@@ -16,6 +16,7 @@ from learning import services
 from learning.demo_curricula import ADOPTIONS, CURRICULA, Activity, Curriculum, Unit
 from learning.demo_history import load_library_history
 from learning.demo_progress import load_progress
+from learning.demo_record_views import load_record_views
 from learning.models import CurriculumIndexPage, CurriculumPage, LearningObjective, UnitPage
 
 
@@ -124,4 +125,5 @@ PARTS = [
     load_registers,
     load_history,
     load_progress,
+    load_record_views,
 ]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commons import faults
 from commons.models import GuardianInvitation, Learner
 from commons.services.mail import send_mail_after_commit
 
@@ -34,7 +35,13 @@ def add_learner(
             learner = Learner.objects.create(name=name, creation_key=creation_key, **details)
     except IntegrityError:
         # A concurrent duplicate of the same submission won the race: return its learner.
-        return Learner.objects.get(creation_key=creation_key, guardians=guardian)
+        existing = Learner.objects.filter(creation_key=creation_key, guardians=guardian).first()
+        if existing is None:
+            # The key is another household's (a tampered form): never a way to their child.
+            raise ValidationError(
+                _("This form has expired. Check the details and add them again.")
+            ) from None
+        return existing
     learner.guardians.add(guardian)
     return learner
 
@@ -47,6 +54,7 @@ def erase_learner(*, learner: Learner, by: User) -> None:
     learner.delete()
     if login is not None:
         login.delete()
+    faults.pause("erasure")
 
 
 @transaction.atomic

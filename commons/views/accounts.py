@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from commons import selectors, services
+from commons import selectors, services, two_factor
 from commons.forms import (
     GuardianInviteForm,
     LearnerForm,
@@ -19,6 +20,11 @@ from commons.forms import (
     ProfileForm,
     SignupForm,
 )
+from commons.models import LearnerRecordView
+
+# How many views of a child's record their page lists; the rest are a page away.
+RECENT_VIEWS = 20
+RECORD_VIEWS_PAGE_SIZE = 50
 
 
 def _adult_required(request):
@@ -57,7 +63,10 @@ def account(request):
     return render(
         request,
         "commons/account.html",
-        {"learners": selectors.household_for(request.user)},
+        {
+            "learners": selectors.household_for(request.user),
+            "two_factor": two_factor.status_for(request.user),
+        },
     )
 
 
@@ -90,14 +99,20 @@ def learner_add(request):
     form = LearnerForm(request.POST or None)
     if form.is_valid():
         details = {k: v for k, v in form.cleaned_data.items() if k not in {"name", "creation_key"}}
-        learner = services.add_learner(
-            guardian=request.user,
-            name=form.cleaned_data["name"],
-            creation_key=form.cleaned_data.get("creation_key"),
-            **details,
-        )
-        messages.success(request, _("%(name)s is added to your household.") % {"name": learner})
-        return redirect("commons:learner_detail", pk=learner.pk)
+        try:
+            learner = services.add_learner(
+                guardian=request.user,
+                name=form.cleaned_data["name"],
+                creation_key=form.cleaned_data.get("creation_key"),
+                **details,
+            )
+        except ValidationError as error:
+            # Show the details again on a fresh form, which carries a new key.
+            messages.error(request, error.messages[0])
+            form = LearnerForm(initial={"name": form.cleaned_data["name"], **details})
+        else:
+            messages.success(request, _("%(name)s is added to your household.") % {"name": learner})
+            return redirect("commons:learner_detail", pk=learner.pk)
     return render(request, "commons/learner_form.html", {"form": form})
 
 
@@ -109,7 +124,25 @@ def learner_detail(request, pk):
     context = {"learner": learner, "is_guardian": is_guardian}
     if is_guardian:
         context["invitations"] = learner.invitations.open()
+        views = list(LearnerRecordView.objects.of(learner)[: RECENT_VIEWS + 1])
+        context["record_views"] = views[:RECENT_VIEWS]
+        context["more_record_views"] = len(views) > RECENT_VIEWS
     return render(request, "commons/learner_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def learner_record_views(request, pk):
+    """Everyone outside the family who has looked at a child's record: for its guardians."""
+    learner = _guarded_learner(request, pk)
+    views = Paginator(LearnerRecordView.objects.of(learner), RECORD_VIEWS_PAGE_SIZE)
+    results = views.get_page(request.GET.get("page"))
+    context = {
+        "learner": learner,
+        "results": results,
+        "page_range": views.get_elided_page_range(results.number, on_each_side=1, on_ends=1),
+    }
+    return render(request, "commons/learner_record_views.html", context)
 
 
 @login_required

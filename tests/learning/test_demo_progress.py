@@ -6,7 +6,7 @@ import pytest
 from django.core.files.storage import storages
 from django.core.management import call_command
 
-from commons.models import Learner
+from commons.models import Learner, LearnerRecordView
 from learning.choices import Source
 from learning.demo_progress import png
 from learning.models import Evidence, ProgressEntry
@@ -26,8 +26,14 @@ def test_the_demo_children_have_a_term_of_progress_loaded_once():
     assert 2 <= evidence.count() <= 3
     assert storages["private"].open(evidence.first().file.name).read().startswith(b"\x89PNG")
     count = entries.count()
+    views = LearnerRecordView.objects.filter(learner__name="Maya")
+    assert {(view.viewer_name, view.role_words) for view in views} == {
+        ("Sam Okafor", "tutor at Riverside Home Ed")
+    }
+    assert views.count() == 3
     call_command("load_demo_data", force=True, stdout=StringIO())
     assert ProgressEntry.objects.filter(learner__in=Learner.objects.all()).count() == count
+    assert LearnerRecordView.objects.count() == 3
 
 
 def test_the_generated_evidence_is_a_valid_png():
