@@ -25,6 +25,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest, Left, Length, T
 from django.utils import timezone
 from wagtail.images import get_image_model
 
+from commons.choices import ViewerRole
 from commons.models import Booking, Learner, SpacePage
 from groups.choices import (
     CourseStatus,
@@ -214,6 +215,34 @@ def learners_on_session(session, user) -> QuerySet:
     )
 
 
+def role_towards_learner(user, learner: Learner) -> tuple[str, str]:
+    """Why someone outside a learner's family sees them, for the record-view log: the
+    role (commons.choices.ViewerRole) and the group's title. A tutor of one of the
+    learner's courses (as learners_visible_to has it) before an admin of its group; a
+    site admin when neither. One query."""
+    adult = Session.objects.filter(
+        course=OuterRef("pk"),
+        status=SessionStatus.SCHEDULED,
+        signups__user=user,
+        signups__status=SignupStatus.CONFIRMED,
+    )
+    admin = Membership.objects.admins().filter(user=user, group__path=_group_path(OuterRef("path")))
+    group = GroupPage.objects.filter(path=_group_path(OuterRef("path"))).values("title")[:1]
+    row = (
+        CoursePage.objects.filter(
+            enrolments__learner=learner, enrolments__status=EnrolmentStatus.ACTIVE
+        )
+        .annotate(is_adult=Exists(adult), is_admin=Exists(admin), group_title=Subquery(group))
+        .filter(Q(is_adult=True) | Q(is_admin=True))
+        .order_by("-is_adult", "pk")
+        .values_list("is_adult", "group_title")
+        .first()
+    )
+    if row is None:
+        return ViewerRole.SITE_ADMIN, ""
+    return (ViewerRole.TUTOR if row[0] else ViewerRole.GROUP_ADMIN), row[1] or ""
+
+
 # Sessions, the rota and the register: adults needed by the ratio, the groups that run
 # sessions, the people a calendar feed or reminder is for, and volunteer hours.
 
@@ -245,14 +274,17 @@ def with_adults_needed(sessions: QuerySet) -> QuerySet:
     )
 
 
-def sessions_short_of_adults(now=None) -> QuerySet:
-    """Upcoming scheduled sessions of running, live courses with fewer adults than needed."""
+def sessions_short_of_adults(now=None, *, listed_only=True) -> QuerySet:
+    """Upcoming scheduled sessions of running, live courses with fewer adults than needed:
+    of public courses only, unless `listed_only` is False (the alerts to a group's own
+    admins, who run private courses too)."""
+    sessions = Session.objects.upcoming(now).filter(
+        course__live=True, course__status=CourseStatus.OPEN
+    )
+    if listed_only:
+        sessions = sessions.filter(course__in=CoursePage.objects.public().values("pk"))
     return (
-        with_adults_needed(
-            Session.objects.upcoming(now).filter(
-                course__live=True, course__status=CourseStatus.OPEN
-            )
-        )
+        with_adults_needed(sessions)
         .filter(adult_count__lt=F("adults_needed"))
         .select_related("course", "space__neighbourhood")
         .order_by("start", "pk")
@@ -610,8 +642,17 @@ def numbers_totals(*, since: datetime, until: datetime, now: datetime) -> dict[s
 
 def listed_groups(*, private: Q) -> QuerySet:
     """Live groups outside the private sections (commons.selectors.private_sections), by
-    title, with nothing prefetched: What's on's group choices."""
-    return GroupPage.objects.live().exclude(private).order_by("title", "pk")
+    title, with nothing prefetched: What's on's group choices.
+
+    Only what What's on and the home page read of them (a name, a link, where they sit in
+    the tree, whether bookings show the name): a city's 500 whole pages cost more to load
+    than the rest of those pages."""
+    return (
+        GroupPage.objects.live()
+        .exclude(private)
+        .only("title", "slug", "path", "depth", "url_path", "show_name_on_bookings")
+        .order_by("title", "pk")
+    )
 
 
 def narrow_public_sessions(

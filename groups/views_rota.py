@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from commons.choices import RecordPage, ViewerRole
+from commons.services.record_views import record_views
 from groups import rota, selectors
 from groups.choices import Role, SignupRole, SignupStatus
 from groups.forms import HelpersFilterForm, RegisterForm, RotaActionForm
@@ -26,6 +28,9 @@ from groups.models import (
 )
 
 HELPERS_PAGE_SIZE = 20
+# A city has thousands of sessions short of adults; counting them all costs more than the
+# page. The soonest this many are listed (the filters reach the rest), and counted only so far.
+HELPERS_SHOWN = 500
 TUTORING = {Role.TUTOR, Role.ADMIN}
 
 
@@ -38,15 +43,24 @@ def _adult_required(request):
 # A session's page and its rota
 
 
-def _session_or_404(pk) -> Session:
+def _session_or_404(request, pk) -> Session:
     sessions = selectors.with_adults_needed(Session.objects.filter(course__live=True))
-    return get_object_or_404(sessions.select_related("course", "space", "unit"), pk=pk)
+    session = get_object_or_404(sessions.select_related("course", "space", "unit"), pk=pk)
+    # A private course's sessions are as private as its page: ask what Wagtail asks
+    # before serving the course (a password, a login, a user group). The group's own
+    # members are who its private pages are for, so the rota stays open to them.
+    restrictions = session.course.get_view_restrictions()
+    if any(not restriction.accept_request(request) for restriction in restrictions):
+        group = selectors.group_of_course(session.course)
+        if not selectors.is_active_member(group, request.user):
+            raise Http404
+    return session
 
 
 @require_http_methods(["GET", "POST"])
 def session_detail(request, pk):
     """A session's public details and rota, and the buttons for what this adult may do."""
-    session = _session_or_404(pk)
+    session = _session_or_404(request, pk)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -202,13 +216,15 @@ def helpers_needed(request):
             )
         if area is not None:
             sessions = sessions.filter(space__neighbourhood=area)
-    results = Paginator(sessions, HELPERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = sessions[:HELPERS_SHOWN]
+    results = Paginator(shown, HELPERS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "groups/helpers_needed.html",
         {
             "filters": filters,
             "results": results,
+            "shown_at_most": HELPERS_SHOWN,
             "sessions": selectors.with_groups(results),
             "page_range": results.paginator.get_elided_page_range(
                 results.number, on_each_side=1, on_ends=1
@@ -253,6 +269,14 @@ def session_register(request, pk):
             raise Http404
         if form.is_valid():
             return _save_register(request, session, form)
+    record_views(
+        learners=learners,
+        viewer=request.user,
+        page=RecordPage.REGISTER,
+        role=ViewerRole.TUTOR if may_take else ViewerRole.GROUP_ADMIN,
+        group_name=group.title,
+        about=session.course.title,
+    )
     return render(
         request,
         "groups/register.html",

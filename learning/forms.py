@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from groups.models import GroupPage, Membership
 from learning.choices import Level
 from learning.models import CurriculumPage
-from learning.selectors import library_choices
 
 
 def groups_to_adopt_into(*, curriculum: CurriculumPage, user) -> QuerySet:
@@ -72,7 +71,7 @@ class ObservationForm(forms.Form):
     objective = forms.TypedChoiceField(
         coerce=int,
         label=_("Objective"),
-        help_text=_("What you saw them do, from the curricula they follow."),
+        help_text=_("What you saw them do, from this unit."),
         error_messages={
             "required": _("Choose the objective you saw."),
             "invalid_choice": _("Choose one of the objectives listed."),
@@ -101,20 +100,18 @@ class ObservationForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, progress, **kwargs):
-        from learning.choices import Level
-
+    def __init__(self, *args, objectives, **kwargs):
+        """`objectives`: the unit's ObjectiveStatus list (tracker.unit_progress)."""
         super().__init__(*args, **kwargs)
+        self.objectives = {status.objective.pk: status.objective for status in objectives}
         self.fields["level"].choices = [("", _("Choose…"))] + list(Level.choices)
         self.fields["objective"].choices = [("", _("Choose…"))] + [
-            (
-                f"{item.curriculum.title} · {unit.unit.title}",
-                [(status.objective.pk, status.objective.statement) for status in unit.objectives],
-            )
-            for item in progress
-            for unit in item.units
-            if unit.objectives
+            (pk, objective.statement) for pk, objective in self.objectives.items()
         ]
+
+    def chosen_objective(self):
+        """The objective chosen, once the form is valid."""
+        return self.objectives[self.cleaned_data["objective"]]
 
 
 class FollowForm(forms.Form):
@@ -132,16 +129,22 @@ class FollowForm(forms.Form):
 
     def __init__(self, *args, following, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["curriculum"]
-        field.queryset = (
-            CurriculumPage.objects.live().public().exclude(pk__in=following).order_by("title")
+        # Never shown as a list (the library has thousands): each search result posts its
+        # own id, which this checks.
+        self.fields["curriculum"].queryset = (
+            CurriculumPage.objects.live().public().exclude(pk__in=following)
         )
-        # The options from the cached library, so showing the form costs no query; the
-        # queryset still checks what is posted.
-        following = set(following)
-        field.choices = [("", field.empty_label)] + [
-            (pk, title) for pk, title in library_choices() if pk not in following
-        ]
+
+
+class FollowSearchForm(forms.Form):
+    """Words to look for in the library's curricula, to follow one."""
+
+    q = forms.CharField(
+        label=_("Find a curriculum in the library"),
+        required=False,
+        max_length=100,
+        help_text=_("Words from its title or summary, like “fractions” or “bread”."),
+    )
 
 
 class EraseForm(forms.Form):

@@ -42,8 +42,10 @@ def newest_curricula(count: int) -> list[CurriculumPage]:
 
 
 def library_groups() -> QuerySet:
-    """The live groups a visitor may narrow the library to."""
-    return GroupPage.objects.live().public().order_by("title")
+    """The live groups a visitor may narrow the library to: only their names, slugs and
+    places in the tree, which is all the choice and child_of read."""
+    groups = GroupPage.objects.live().public().only("title", "slug", "path", "depth")
+    return groups.order_by("title")
 
 
 def with_publishers(curricula: Iterable[CurriculumPage]) -> list[CurriculumPage]:
@@ -144,20 +146,3 @@ def curricula_by_month(*, since: datetime, until: datetime) -> dict[date, dict[s
         .order_by("month")
     )
     return {row.pop("month").date(): row for row in rows}
-
-
-# The guardian dashboard's "follow a curriculum" choices.
-
-
-def library_choices() -> list[tuple[int, str]]:
-    """(id, title) of every live, public curriculum, by title: kept in the shared cache
-    until the next write, as the library changes far less often than dashboards are read."""
-    return remember(
-        "library-choices",
-        lambda: list(
-            CurriculumPage.objects.live()
-            .public()
-            .order_by("title", "pk")
-            .values_list("pk", "title")
-        ),
-    )

@@ -9,16 +9,18 @@ import math
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from commons.cache import remember
 from commons.models import Learner, User
 from commons.selectors import learners_guarded_by
 from commons.services.households import erase_learner as erase_household_learner
@@ -63,6 +65,15 @@ def followed_curricula(learner: Learner) -> QuerySet:
         .annotate(added_by_guardian=Exists(added.filter(curriculum=OuterRef("pk"))))
         .order_by("title", "pk")
     )
+
+
+def curricula_to_follow(*, following: Iterable[int], query: str = "") -> QuerySet:
+    """The library's live, public curricula not among `following` (ids), by title: those
+    with every word of `query` in their title or summary, when it has any."""
+    curricula = CurriculumPage.objects.live().public().exclude(pk__in=list(following))
+    for word in query.split():
+        curricula = curricula.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+    return curricula.order_by("title", "pk")
 
 
 def _check_guardian(learner: Learner, by: User) -> None:
@@ -293,7 +304,129 @@ def current_levels(learner: Learner, objectives: Iterable) -> dict[int, Objectiv
 
 
 @dataclass
+class UnitSummary:
+    """Where a learner is with one unit, in counts: what the summary pages show."""
+
+    pk: int
+    title: str
+    total: int = 0
+    achieved: int = 0
+    said: int = 0  # objectives the learner says they have at the achieved level or above
+
+
+@dataclass
+class CurriculumSummary:
+    """A followed curriculum and its live units, in counts."""
+
+    curriculum: CurriculumPage
+    units: list[UnitSummary] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(unit.total for unit in self.units)
+
+    @property
+    def achieved(self) -> int:
+        return sum(unit.achieved for unit in self.units)
+
+    @property
+    def next_unit(self) -> UnitSummary | None:
+        """The first unit, in the curriculum's order, with an objective not yet achieved."""
+        return next((unit for unit in self.units if unit.achieved < unit.total), None)
+
+
+@dataclass
+class ProgressSummary:
+    """Every followed curriculum in counts, and the history achieved_by_week draws: the
+    adults' (objective id, level, recorded at), oldest first, and for each objective in it
+    the level that counts as achieved."""
+
+    curricula: list[CurriculumSummary]
+    history: list[tuple[int, int, datetime]] = field(default_factory=list)
+    needed: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(item.total for item in self.curricula)
+
+
+def progress_summary(learner: Learner, *, with_history: bool = False) -> ProgressSummary:
+    """Each followed curriculum with its live units, and in each how many current
+    objectives there are, how many the adults' latest entries say are achieved and how
+    many the learner says. Two queries (one when nothing is followed) and, once after
+    each write to the commons, two more for the units: a learner following twenty
+    curricula has some 1,400 objectives, which the summary counts without loading one."""
+    curricula = list(followed_curricula(learner).only("title", "path", "depth", "achieved_level"))
+    if not curricula:
+        return ProgressSummary([])
+    by_path = {c.path: CurriculumSummary(c) for c in curricula}
+    summaries, needed_in = {}, {}
+    for pk, path, title, total in followed_units(curricula):
+        item = by_path[Page._get_parent_path_from_path(path)]
+        summaries[pk] = UnitSummary(pk, title, total)
+        needed_in[pk] = item.curriculum.achieved_level
+        item.units.append(summaries[pk])
+    summary = ProgressSummary(list(by_path.values()))
+    _count_levels(learner, summary, summaries, needed_in, with_history)
+    return summary
+
+
+def followed_units(curricula: list[CurriculumPage]) -> list[tuple[int, str, str, int]]:
+    """(id, path, title, current objectives) of the curricula's live units, in order.
+
+    The same for every learner following those curricula and changed only by publishing,
+    so kept in the shared cache until the next write (commons.cache.remember)."""
+    key = "followed-units:" + ",".join(str(pk) for pk in sorted(c.pk for c in curricula))
+    return remember(key, lambda: _units_with_totals(curricula))
+
+
+def _units_with_totals(curricula) -> list[tuple[int, str, str, int]]:
+    # A range of paths per curriculum, and no ORDER BY, so that SQLite seeks each range
+    # in the path index (MULTI-INDEX OR) instead of scanning every page in path order.
+    children = Q()
+    for curriculum in curricula:
+        children |= Q(path__range=(curriculum.path + "0000", curriculum.path + "ZZZZ"))
+    depths = {curriculum.depth + 1 for curriculum in curricula}
+    units = UnitPage.objects.live().filter(children, depth__in=depths).order_by()
+    rows = sorted(units.values_list("pk", "path", "title"), key=itemgetter(1))
+    current = LearningObjective.objects.filter(page_id__in=[r[0] for r in rows], retired=False)
+    totals = dict(
+        current.order_by().values("page_id").annotate(n=Count("pk")).values_list("page_id", "n")
+    )
+    return [(pk, path, title, totals.get(pk, 0)) for pk, path, title in rows]
+
+
+def _count_levels(learner, summary, units: dict, needed_in: dict, with_history: bool) -> None:
+    """Read the learner's entries on the units' current objectives once, oldest first:
+    the latest adult entry is each objective's level, the latest own one sits beside it.
+    With the history, the adults' entries with their times (reading a time costs more
+    than the rest of the row, so only the dashboard's chart asks)."""
+    entries = ProgressEntry.objects.filter(
+        learner=learner, objective__page_id__in=list(units), objective__retired=False
+    ).order_by("recorded_at", "pk")
+    fields = ["objective_id", "objective__page_id", "source", "level"]
+    adults, own = {}, {}
+    for objective, unit, source, level, *at in entries.values_list(
+        *fields, *(["recorded_at"] if with_history else [])
+    ):
+        if source == Source.SELF:
+            own[objective] = (unit, level)
+        elif source in ADULT_SOURCES:
+            adults[objective] = (unit, level)
+            if with_history:
+                summary.history.append((objective, level, at[0]))
+                summary.needed[objective] = needed_in[unit]
+    for unit, level in adults.values():
+        units[unit].achieved += level >= needed_in[unit]
+    for unit, level in own.values():
+        units[unit].said += level >= needed_in[unit]
+
+
+@dataclass
 class UnitProgress:
+    """One followed unit of a learner's, objective by objective."""
+
+    curriculum: CurriculumPage
     unit: UnitPage
     objectives: list[ObjectiveStatus]
 
@@ -306,86 +439,21 @@ class UnitProgress:
         return sum(status.achieved for status in self.objectives)
 
 
-@dataclass
-class CurriculumProgress:
-    curriculum: CurriculumPage
-    units: list[UnitProgress] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(unit.total for unit in self.units)
-
-    @property
-    def achieved(self) -> int:
-        return sum(unit.achieved for unit in self.units)
-
-
-def _followed_units(learner: Learner) -> tuple[list[CurriculumPage], list[UnitPage]]:
-    """The followed curricula, and their live units each with `objectives_taught` (the
-    current objectives in order). Three queries; one when nothing is followed."""
-    curricula = list(followed_curricula(learner))
-    if not curricula:
-        return [], []
-    children = Q()
-    for curriculum in curricula:
-        children |= Q(path__startswith=curriculum.path, depth=curriculum.depth + 1)
-    units = (
-        UnitPage.objects.live()
-        .filter(children)
-        .order_by("path")
-        .prefetch_related(
-            Prefetch(
-                "objectives",
-                queryset=LearningObjective.objects.filter(retired=False).order_by("sort_order"),
-                to_attr="objectives_taught",
-            )
-        )
-    )
-    return curricula, list(units)
-
-
-def learner_progress(learner: Learner) -> list[CurriculumProgress]:
-    """Each followed curriculum with its live units and current objectives, and where the
-    learner is with each. Four queries, however many curricula, units or entries."""
-    curricula, units = _followed_units(learner)
-    objectives = [o for unit in units for o in unit.objectives_taught]
-    return _progress(curricula, units, current_levels(learner, objectives))
-
-
-def learner_progress_and_history(
-    learner: Learner,
-) -> tuple[list[CurriculumProgress], list[tuple[int, int, datetime]]]:
-    """As learner_progress, with the history achieved_by_week draws: the adults'
-    (objective id, level, recorded at) for the followed objectives, oldest first.
-
-    Both come from one read of the learner's entries for those objectives, so it is still
-    four queries: the latest adult entry is the current level, the latest own one sits
-    beside it (as current_levels has them).
-    """
-    curricula, units = _followed_units(learner)
-    statuses = {o.pk: ObjectiveStatus(o) for unit in units for o in unit.objectives_taught}
-    history = []
-    entries = ProgressEntry.objects.filter(learner=learner, objective__in=list(statuses))
-    for entry in entries.order_by("recorded_at", "pk"):
-        status = statuses[entry.objective_id]
-        if entry.source == Source.SELF:
-            status.own = entry
-        elif entry.source in ADULT_SOURCES:
-            status.current = entry
-            history.append((entry.objective_id, entry.level, entry.recorded_at))
-    return _progress(curricula, units, statuses), history
-
-
-def _progress(curricula, units, statuses: dict[int, ObjectiveStatus]) -> list[CurriculumProgress]:
-    """Put each unit, with its objectives' statuses, under the curriculum it belongs to."""
-    by_path = {c.path: CurriculumProgress(c) for c in curricula}
-    for unit in units:
-        progress = by_path[Page._get_parent_path_from_path(unit.path)]
-        unit_statuses = [statuses[o.pk] for o in unit.objectives_taught]
-        for status in unit_statuses:
-            status.achieved = status.level >= progress.curriculum.achieved_level
-        progress.units.append(UnitProgress(unit, unit_statuses))
-    return list(by_path.values())
+def unit_progress(learner: Learner, unit_id: int) -> UnitProgress | None:
+    """A live unit of a curriculum the learner follows, with where they are with each of
+    its current objectives; None for any other unit. Four queries."""
+    unit = UnitPage.objects.live().filter(pk=unit_id).first()
+    if unit is None:
+        return None
+    parent = Page._get_parent_path_from_path(unit.path)
+    curriculum = followed_curricula(learner).filter(path=parent).first()
+    if curriculum is None:
+        return None
+    objectives = unit.objectives.filter(retired=False).order_by("sort_order", "pk")
+    statuses = list(current_levels(learner, objectives).values())
+    for status in statuses:
+        status.achieved = status.level >= curriculum.achieved_level
+    return UnitProgress(curriculum, unit, statuses)
 
 
 def recent_entries(learner: Learner, limit: int = 10) -> list[ProgressEntry]:
@@ -398,32 +466,28 @@ def recent_entries(learner: Learner, limit: int = 10) -> list[ProgressEntry]:
     )
 
 
-def achieved_by_week(
-    progress: list[CurriculumProgress],
-    history: list[tuple[int, int, datetime]],
-    weeks: int = 26,
-) -> list[tuple[date, int]]:
+def achieved_by_week(summary: ProgressSummary, weeks: int = 26) -> list[tuple[date, int]]:
     """How many of the followed objectives were achieved at the end of each week, for the
-    last `weeks` weeks (a week starts on Monday), from learner_progress_and_history."""
-    needed = {
-        status.objective.pk: item.curriculum.achieved_level
-        for item in progress
-        for unit in item.units
-        for status in unit.objectives
-    }
+    last `weeks` weeks (a week starts on Monday), from a progress_summary's history: one
+    walk through it, keeping the count as each objective's level changes."""
     today = timezone.localdate()
     this_monday = today - timedelta(days=today.weekday())
     mondays = [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     levels: dict[int, int] = {}
+    achieved = 0
     points = []
-    history = iter(history)
+    history = iter(summary.history)
     pending = next(history, None)
     for monday in mondays:
-        week_end = monday + timedelta(days=7)
-        while pending and timezone.localdate(pending[2]) < week_end:
-            levels[pending[0]] = pending[1]
+        week_end = timezone.make_aware(datetime.combine(monday + timedelta(days=7), time.min))
+        while pending and pending[2] < week_end:
+            objective, level, _ = pending
+            needed = summary.needed[objective]
+            before = levels.get(objective)
+            achieved += (level >= needed) - (before is not None and before >= needed)
+            levels[objective] = level
             pending = next(history, None)
-        points.append((monday, sum(levels[o] >= needed[o] for o in levels)))
+        points.append((monday, achieved))
     return points
 
 

@@ -7,6 +7,11 @@ app_name = "learning"
 urlpatterns = [
     path("learners/<int:pk>/learning/", views.learner_page, name="learner_page"),
     path(
+        "learners/<int:pk>/learning/units/<int:unit_id>/",
+        views.learner_unit,
+        name="learner_unit",
+    ),
+    path(
         "learners/<int:pk>/learning/<int:objective_id>/",
         views.self_assess,
         name="self_assess",

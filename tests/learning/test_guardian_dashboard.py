@@ -42,12 +42,16 @@ def test_the_dashboard_shows_progress_per_unit_in_words_and_the_childs_own_view(
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
-    assert "1 of 3 achieved" in html and "1 of 6 achieved" in html
-    row = html.split(first.statement)[1].split("</tr>")[0]
-    assert "Secure" in row and "Could teach it" in row
+    assert "1 of 3 achieved; Maya says 1" in html and "1 of 6 achieved" in html
     assert "<svg" in html and "Objectives achieved each week" in html
     assert "The chart as a table" in html
     assert "Tom Tutor" in html
+    unit = reverse("learning:learner_unit", args=[child.pk, first.page_id])
+    assert f'href="{unit}"' in html
+
+    html = client_for(parent).get(unit).content.decode()
+    block = html.split(f'id="objective-{first.pk}"')[1].split("</dl>")[0]
+    assert "Secure" in block and "achieved" in block and "Could teach it" in block
 
 
 def test_a_guardian_adds_a_home_observation_with_evidence(world, child, parent, client_for):

@@ -23,6 +23,7 @@ LEARNER_URL_NAMES = [
     "learning:learner_erase",
     "commons:learner_detail",
     "commons:learner_edit",
+    "commons:learner_record_views",
 ]
 
 

@@ -43,6 +43,8 @@ LEARNER_URLS = [
     ("learning:course_overview", "course", SESSION_STAFF),
     ("groups:session_register", "session", SESSION_STAFF),
     ("commons:learner_detail", "learner", HOUSEHOLD),
+    # Who has looked at the record (issue 10): its guardians alone.
+    ("commons:learner_record_views", "learner", GUARDIANS),
 ]
 
 

@@ -22,6 +22,10 @@ def page_url(learner):
     return reverse("learning:learner_page", args=[learner.pk])
 
 
+def unit_url(learner, objective):
+    return reverse("learning:learner_unit", args=[learner.pk, objective.page_id])
+
+
 def assess_url(learner, objective):
     return reverse("learning:self_assess", args=[learner.pk, objective.pk])
 
@@ -35,10 +39,15 @@ def test_the_learner_sees_what_they_are_learning_and_who_can_see_it(
     html = response.content.decode()
     assert "What I'm learning" in html
     assert "Your grown-ups" in html and "Pat Parent" in html and "tutors can see this page" in html
+    assert "Halves and quarters" in html and "Up next" in html
+    assert "no-store" in response["Cache-Control"]
+
+    unit = client_for(child_login).get(unit_url(child, world.objectives()[0]))
+    html = unit.content.decode()
     assert world.objectives()[0].statement in html
     for words in ["Not yet", "Getting there", "Got it", "Could teach it"]:
         assert words in html
-    assert "no-store" in response["Cache-Control"]
+    assert "no-store" in unit["Cache-Control"]
 
 
 def test_a_self_assessment_is_recorded_as_the_learners_own(world, child, child_login, client_for):
@@ -71,9 +80,11 @@ def test_the_page_shows_the_tutors_level_and_the_learners_own_side_by_side(
     client = client_for(child_login)
     client.post(assess_url(child, objective), {"level": Level.MASTERED})
 
-    html = client.get(page_url(child)).content.decode()
+    html = client.get(unit_url(child, objective)).content.decode()
     block = html.split(f'id="objective-{objective.pk}"')[1].split("</dl>")[0]
     assert "Got it" in block and "Could teach it" in block
+    summary = client.get(page_url(child)).content.decode()
+    assert "Tutors and grown-ups say you've got 1 of 3; you say 1." in summary
 
 
 def test_a_guardian_sees_the_page_but_cannot_self_assess(world, child, parent, client_for):

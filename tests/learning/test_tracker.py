@@ -168,10 +168,11 @@ def test_progress_counts_achieved_at_the_curriculums_level(world, child, parent)
     record(child, first, parent, Source.GUARDIAN, level=Level.SECURE)
     record(child, second, parent, Source.GUARDIAN, level=Level.WORKING_TOWARDS)
 
-    [progress] = tracker.learner_progress(child)
+    [progress] = tracker.progress_summary(child).curricula
 
     assert (progress.achieved, progress.total) == (1, 6)
     assert [(u.achieved, u.total) for u in progress.units] == [(1, 3), (0, 3)]
+    assert progress.next_unit == progress.units[0]
 
 
 # Evidence
