@@ -431,11 +431,13 @@ def private_sections() -> Q:
 
 
 def listed_spaces(*, private: Q) -> QuerySet[SpacePage]:
-    """Live spaces outside the private sections, by title, with their neighbourhoods."""
+    """Live spaces outside the private sections, by title, with their neighbourhoods; only
+    what What's on and its feed show of them (name, link, address)."""
     return (
         SpacePage.objects.live()
         .exclude(private)
         .select_related("neighbourhood")
+        .only("title", "slug", "path", "depth", "url_path", "address", "neighbourhood")
         .order_by("title", "pk")
     )
 

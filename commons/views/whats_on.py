@@ -3,6 +3,10 @@ a month at a time, narrowed by the visitor's filters; and the same events as a c
 
 Sessions come from groups.selectors.public_sessions, which counts learners and never names
 them. A booking shows its group's name only when the group chose to show it on calendars.
+
+A city's week holds well over a thousand things, so the page counts them by day in SQL,
+lists a page of them at a time (a day of the week at a time if the visitor picks one) and
+shows the month as counts a day; the feed alone lists everything in its span.
 """
 
 import hashlib
@@ -11,6 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models.functions import Cast, Collate, Concat
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.http.request import split_domain_port
 from django.shortcuts import render
@@ -24,6 +32,7 @@ from wagtail.models import Page
 
 from commons import selectors
 from commons.filters import WhatsOnFilter
+from commons.models import Booking
 from groups import selectors as group_selectors
 from groups.templatetags.groups_tags import age_range
 
@@ -40,6 +49,9 @@ FEED_REFRESH = timedelta(hours=1)
 PRODID = "-//Commons//What's on//EN"
 # At most this many on the home page's "What's on this week".
 HOME_ITEMS = 6
+# Things listed a page: enough to scan a morning of a busy day, little enough to load fast.
+PER_PAGE = 25
+ONE_DAY = timedelta(days=1)
 MONTH_VALUE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -80,6 +92,14 @@ class Day:
     items: list[Item] = field(default_factory=list)
     is_today: bool = False
     in_month: bool = True
+    sessions: int = 0
+    bookings: int = 0
+    url: str = ""
+    is_chosen: bool = False
+
+    @property
+    def count(self) -> int:
+        return self.sessions + self.bookings
 
 
 def _session_item(session, *, groups: dict, spaces: dict) -> Item:
@@ -129,8 +149,12 @@ def _items(sessions, bookings, *, groups, spaces, named_groups, limit=None) -> l
     by_pk = {space.pk: space for space in spaces}
     items = [_session_item(s, groups=by_path, spaces=by_pk) for s in sessions]
     items += [_booking_item(booking) for booking in listed]
-    items.sort(key=lambda item: (item.start, item.end, item.title, item.key))
+    items.sort(key=_in_order)
     return items[:limit] if limit else items
+
+
+def _in_order(item: Item) -> tuple:
+    return (item.start, item.end, item.title, item.key)
 
 
 def filtered_items(filters: WhatsOnFilter, start: datetime, end: datetime) -> list[Item]:
@@ -154,20 +178,38 @@ def coming_up(*, days: int = 7, limit: int = HOME_ITEMS) -> list[Item]:
     """The next sessions and named groups' bookings over the coming days, for the home page.
 
     A booking that says only "Booked" tells a visitor nothing about what they could go to,
-    so the home page leaves those to What's on itself.
+    so the home page leaves those to What's on itself. Only the groups and spaces of what
+    is shown are read, not every listed one: four queries however big the commons.
     """
     now = timezone.now()
+    end = now + timedelta(days=days)
     private = selectors.private_sections()
-    groups = list(group_selectors.listed_groups(private=private))
-    named = {group.pk: group.title for group in groups if group.show_name_on_bookings}
-    return _items(
-        group_selectors.public_sessions(starts_from=now, starts_before=now + timedelta(days=days)),
-        selectors.bookings_starting(now, now + timedelta(days=days)).filter(group_id__in=named),
-        groups=groups,
-        spaces=list(selectors.listed_spaces(private=private)),
-        named_groups=named,
-        limit=limit,
+    groups = group_selectors.listed_groups(private=private)
+    spaces = selectors.listed_spaces(private=private)
+    sessions = list(group_selectors.public_sessions(starts_from=now, starts_before=end)[:limit])
+    used = [session.booking_id for session in sessions if session.booking_id]
+    rows = list(
+        selectors.bookings_starting(now, end)
+        .filter(
+            group__in=groups.filter(show_name_on_bookings=True).values("pk"),
+            space__in=spaces.values("pk"),
+        )
+        .exclude(pk__in=used)
+        .values_list("pk", "start", "end", "space_id", "group_id")
+        .order_by("start", "pk")[:limit]
     )
+    paths = {session.course.path[: -Page.steplen] for session in sessions}
+    shown = groups.filter(Q(path__in=paths) | Q(pk__in=[row[4] for row in rows]))
+    by_path = {group.path: group for group in shown}
+    named = {group.pk: group.title for group in by_path.values()}
+    space_ids = {session.space_id for session in sessions} | {row[3] for row in rows}
+    by_pk = {space.pk: space for space in spaces.filter(pk__in=space_ids)}
+    items = [_session_item(session, groups=by_path, spaces=by_pk) for session in sessions]
+    items += [
+        _booking_item(selectors.ListedBooking(pk, start, until, named[group], by_pk[space]))
+        for pk, start, until, space, group in rows
+    ]
+    return sorted(items, key=_in_order)[:limit]
 
 
 # The page
@@ -175,11 +217,18 @@ def coming_up(*, days: int = 7, limit: int = HOME_ITEMS) -> list[Item]:
 
 @dataclass(frozen=True)
 class Period:
-    """The week (from its Monday) or month (from its first) on screen."""
+    """The week (from its Monday) or month (from its first) on screen; in a week, the one
+    day the visitor picked, if any."""
 
     view: str
     first: date
     today: date
+    day: date | None = None
+
+    @property
+    def days(self) -> list[date]:
+        """The days of the week, or of the month."""
+        return [self.first + timedelta(days=n) for n in range((self.following - self.first).days)]
 
     @property
     def following(self) -> date:
@@ -202,7 +251,10 @@ class Period:
         return self.first == self.current
 
     def params(self, first: date | None = None) -> dict[str, str]:
-        """The query params for the period starting `first` (by default this one)."""
+        """The query params for the period starting `first` (by default this one, with
+        its day)."""
+        if first is None and self.day is not None:
+            return {"day": self.day.isoformat()}
         first = first or self.first
         if self.view == WEEK:
             return {} if first == self.current else {"week": first.isoformat()}
@@ -211,7 +263,7 @@ class Period:
     def other_view(self) -> "Period":
         """The month holding this week's Monday, or the week holding this month's first;
         the current one when this one holds today."""
-        day = self.today if self.is_current else self.first
+        day = self.day or (self.today if self.is_current else self.first)
         if self.view == WEEK:
             return Period(MONTH, day.replace(day=1), self.today)
         return Period(WEEK, selectors.monday_of(day), self.today)
@@ -232,6 +284,8 @@ def _shown(value: str) -> str:
 def _period_asked(request, today: date) -> tuple[Period, str]:
     """The period the query string asks for, or the current one with a note saying why."""
     view = MONTH if request.GET.get("view") == MONTH else WEEK
+    if view == WEEK and request.GET.get("day"):
+        return _day_asked(request.GET["day"], today)
     current = Period(view, today, today).current
     value = request.GET.get(view, "")
     if not value:
@@ -249,6 +303,20 @@ def _period_asked(request, today: date) -> tuple[Period, str]:
         now = _("this month") if view == MONTH else _("this week")
         return Period(view, current, today), note % {"period": now}
     return Period(view, first, today), ""
+
+
+def _day_asked(value: str, today: date) -> tuple[Period, str]:
+    """The week holding the day asked for, narrowed to it; or this week, saying why."""
+    this_week = Period(WEEK, selectors.monday_of(today), today)
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        note = _("We couldn’t read “%(value)s” as a date, so here is this week.")
+        return this_week, note % {"value": _shown(value)}
+    if not _in_reach(day, today):
+        note = _("What’s on goes two years back and ahead from today, so here is %(period)s.")
+        return this_week, note % {"period": _("this week")}
+    return Period(WEEK, selectors.monday_of(day), today, day=day), ""
 
 
 def _week_start(value: str) -> date | None:
@@ -294,6 +362,118 @@ def _links(period: Period, query: str) -> dict[str, str]:
     }
 
 
+def _sortable(expression):
+    """Sort text as Python does, by code point: PostgreSQL's "C" collation; SQLite's default."""
+    return Collate(expression, "C") if connection.vendor == "postgresql" else expression
+
+
+def _key(kind: str):
+    return _sortable(Concat(Value(f"{kind}-"), Cast("pk", CharField()), output_field=CharField()))
+
+
+class Listing:
+    """What's on in a period, as the page shows it: counted by day, and listed a page at a
+    time in the order _items sorts everything (start, end, title, key), all in SQL.
+
+    `sessions` are the filtered sessions of the whole period; a booking one of them runs in
+    is that session, listed once. Paginator reads `count()` and slices this.
+    """
+
+    def __init__(self, filters: WhatsOnFilter, period: Period):
+        self.filters = filters
+        self.sessions = filters.qs
+        spaces = [space.pk for space in filters.spaces]
+        start, end = _midnight(period.first), _midnight(period.following)
+        # One list of the bookings sessions run in, read once: correlated, the planner
+        # would walk the period's sessions again for every booking.
+        used = self.sessions.filter(booking_id__isnull=False).values("booking_id")
+        self.bookings = (
+            filters.narrow_bookings(selectors.bookings_starting(start, end))
+            .filter(space_id__in=spaces)
+            .exclude(pk__in=used)
+        )
+        self.session_counts = _count_by_day(self.sessions, period.days)
+        self.booking_counts = _count_by_day(self.bookings, period.days)
+        self.shown = [period.day] if period.day else period.days
+
+    @property
+    def session_count(self) -> int:
+        return sum(self.session_counts[day] for day in self.shown)
+
+    @property
+    def booking_count(self) -> int:
+        return sum(self.booking_counts[day] for day in self.shown)
+
+    def count(self) -> int:
+        return self.session_count + self.booking_count
+
+    def _ordered(self):
+        """The shown days' keys, as _items sorts them: one UNION ALL, sorted and sliced."""
+        span = Q(start__gte=_midnight(self.shown[0]), start__lt=_midnight(self.shown[-1] + ONE_DAY))
+        session_title = Case(
+            When(unit__live=True, then=Concat("course__title", Value(": "), "unit__title")),
+            default=F("course__title"),
+            output_field=CharField(),
+        )
+        named = list(self.filters.named_groups)
+        booking_title = Case(
+            When(group_id__in=named, then=F("group__title")),
+            default=Value(str(_("Booked"))),
+            output_field=CharField(),
+        )
+        sessions = (
+            self.sessions.filter(span)
+            .order_by()
+            .values(
+                at=F("start"), until=F("end"), label=_sortable(session_title), key=_key("session")
+            )
+        )
+        bookings = (
+            self.bookings.filter(span)
+            .order_by()
+            .values(
+                at=F("start"), until=F("end"), label=_sortable(booking_title), key=_key("booking")
+            )
+        )
+        return sessions.union(bookings, all=True).order_by("at", "until", "label", "key")
+
+    def __getitem__(self, page: slice) -> list[Item]:
+        """The items of one page, read in at most three queries whatever the page."""
+        if page.start == page.stop:
+            return []
+        keys = [row["key"] for row in self._ordered()[page]]
+        ids = {"session": [], "booking": []}
+        for key in keys:
+            kind, pk = key.split("-")
+            ids[kind].append(int(pk))
+        sessions = self.sessions.filter(pk__in=ids["session"]) if ids["session"] else []
+        bookings = Booking.objects.filter(pk__in=ids["booking"]) if ids["booking"] else None
+        filters = self.filters
+        by_key = {
+            item.key: item
+            for item in _items(
+                sessions,
+                bookings if bookings is not None else Booking.objects.none(),
+                groups=filters.groups,
+                spaces=filters.spaces,
+                named_groups=filters.named_groups,
+            )
+        }
+        return [by_key[key] for key in keys if key in by_key]
+
+
+def _count_by_day(queryset, days: list[date]) -> dict[date, int]:
+    """How many of the queryset start on each day, local midnight to midnight, in one query."""
+    counts = {
+        f"on_{n}": Count(
+            "pk", filter=Q(start__gte=_midnight(day), start__lt=_midnight(day + ONE_DAY))
+        )
+        for n, day in enumerate(days)
+    }
+    row = queryset.order_by().aggregate(**counts)
+    return {day: row[f"on_{n}"] for n, day in enumerate(days)}
+
+
 def _by_day(items: list[Item]) -> dict[date, list[Item]]:
     days: dict[date, list[Item]] = {}
     for item in items:
@@ -301,25 +481,53 @@ def _by_day(items: list[Item]) -> dict[date, list[Item]]:
     return days
 
 
+def _day_url(query: str, day: date) -> str:
+    return _link(query, {"day": day.isoformat()})
+
+
 def _week_days(period: Period, items: list[Item]) -> list[Day]:
-    """The days of the week that have something on."""
-    by_day = _by_day(items)
-    days = (period.first + timedelta(days=n) for n in range(7))
-    return [Day(day, by_day[day], is_today=day == period.today) for day in days if day in by_day]
+    """The days of the page's items, in order, each with its items."""
+    return [
+        Day(day, day_items, is_today=day == period.today)
+        for day, day_items in _by_day(items).items()
+    ]
 
 
-def _month_weeks(period: Period, items: list[Item]) -> list[list[Day]]:
-    """The Monday-to-Sunday weeks that hold the month; days of other months stay empty."""
-    by_day = _by_day(items)
+def _day_picker(period: Period, listing: Listing, query: str) -> list[Day]:
+    """The seven days of the week with how much is on each, each a link to that day."""
+    return [
+        Day(
+            day,
+            is_today=day == period.today,
+            sessions=listing.session_counts[day],
+            bookings=listing.booking_counts[day],
+            url=_day_url(query, day),
+            is_chosen=day == period.day,
+        )
+        for day in period.days
+    ]
+
+
+def _month_weeks(period: Period, listing: Listing, query: str) -> list[list[Day]]:
+    """The Monday-to-Sunday weeks that hold the month, each day of the month with its counts
+    and a link to that day; days of other months stay empty."""
     day = selectors.monday_of(period.first)
     weeks = []
     while day < period.following:
         week = []
         for _weekday in range(7):
             in_month = period.first <= day < period.following
-            items_then = by_day.get(day, []) if in_month else []
-            week.append(Day(day, items_then, is_today=day == period.today, in_month=in_month))
-            day += timedelta(days=1)
+            week.append(
+                Day(
+                    day,
+                    is_today=day == period.today,
+                    in_month=in_month,
+                    sessions=listing.session_counts[day] if in_month else 0,
+                    bookings=listing.booking_counts[day] if in_month else 0,
+                    url=_day_url(query, day) if in_month else "",
+                )
+            )
+            day += ONE_DAY
         weeks.append(week)
     return weeks
 
@@ -332,24 +540,33 @@ def _feed_links(request, query: str) -> dict:
 
 @require_safe
 def whats_on(request):
-    """A week (or with ?view=month, a month) of everything public in the commons."""
+    """A week (or with ?view=month, a month) of everything public in the commons: a page
+    of the week's things (or of one day's, with ?day=), the month as counts a day."""
     period, note = _period_asked(request, timezone.localdate())
-    start, end = _midnight(period.first), _midnight(period.following)
-    filters = _filters(request.GET, start, end)
-    items = filtered_items(filters, start, end)
-    sessions = sum(1 for item in items if item.is_session)
+    filters = _filters(request.GET, _midnight(period.first), _midnight(period.following))
+    listing = Listing(filters, period)
     context = {
         "period": period,
         "filters": filters,
-        "items": items,
         "note": note,
-        "session_count": sessions,
-        "booking_count": len(items) - sessions,
-        "days": _week_days(period, items) if period.view == WEEK else None,
-        "weeks": _month_weeks(period, items) if period.view == MONTH else None,
-        **_links(period, filters.query),
-        **_feed_links(request, filters.query),
+        "session_count": listing.session_count,
+        "booking_count": listing.booking_count,
+        "total": listing.count(),
     }
+    if period.view == WEEK:
+        results = Paginator(listing, PER_PAGE).get_page(request.GET.get("page"))
+        context.update(
+            results=results,
+            page_range=results.paginator.get_elided_page_range(
+                results.number, on_each_side=1, on_ends=1
+            ),
+            days=_week_days(period, results.object_list),
+            day_picker=_day_picker(period, listing, filters.query),
+            whole_week_url=_link(filters.query, period.params(period.first)),
+        )
+    else:
+        context["weeks"] = _month_weeks(period, listing, filters.query)
+    context.update(**_links(period, filters.query), **_feed_links(request, filters.query))
     return render(request, "commons/whats_on.html", context)
 
 

@@ -1,4 +1,5 @@
-"""A visitor narrows What's on to a subject and an age, subscribes to it, and reads the month."""
+"""A visitor narrows What's on to a subject and an age, subscribes to it, reads the month
+and opens a day of it."""
 
 import urllib.request
 from datetime import timedelta
@@ -133,5 +134,14 @@ def test_a_visitor_subscribes_to_maths_for_an_eight_year_old(page, server_url, t
     assert "view=month" in page.url and "subject=maths" in page.url
     grid = page.get_by_role("table", name=f"What’s on in {next_monday:%B %Y}: Maths, age 8")
     expect(grid).to_be_attached()
-    expect(grid.get_by_role("link", name="KS2 Maths Club", exact=True)).to_be_visible()
+    # Deliberately changed (issue 9): the month counts each day's sessions and bookings and
+    # links to the day, rather than listing every one of a city's thousands.
+    day_link = f"1 session on {next_monday:%A %-d %B}"
+    expect(grid.get_by_role("link", name=day_link, exact=True)).to_be_visible()
+
+    follow(page, day_link, within=grid)
+    assert f"day={next_monday:%Y-%m-%d}" in page.url and "subject=maths" in page.url
+    expect(page.get_by_role("heading", name=f"{next_monday:%A %-d %B %Y}")).to_be_visible()
+    days = page.get_by_role("navigation", name="Days of this week")
+    expect(days.locator("[aria-current=page]")).to_contain_text(f"{next_monday:%A %-d %B}")
     assert listed(page) == on_the_page

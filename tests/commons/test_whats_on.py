@@ -14,6 +14,7 @@ from wagtail.models import PageViewRestriction
 from commons.choices import BookingStatus
 from commons.models import Booking
 from commons.selectors import monday_of
+from commons.views import whats_on
 from groups.choices import CourseStatus, EnrolmentStatus, SessionStatus, SignupRole, SignupStatus
 from groups.models import Enrolment, Session, TutorSignup
 from tests.factories import (
@@ -90,6 +91,12 @@ def lead(session, user=None):
 def keys(response) -> list[str]:
     assert response.status_code == 200
     return EVENT.findall(response.text)
+
+
+def listed(response) -> list[str]:
+    """The page's items, or on a month the links to its days that have something on."""
+    day_links = re.findall(r'class="whats-on__cell-link" href="([^"]+)"', response.text)
+    return keys(response) or day_links
 
 
 def parse(response) -> icalendar.Calendar:
@@ -374,15 +381,70 @@ def test_week_links_keep_the_filters(client, town):
     assert hidden in response.text
 
 
-def test_a_month_is_a_table_of_its_days(client, town):
-    response = client.get(PAGE, {"view": "month", "month": f"{day(1):%Y-%m}"})
-    listed = keys(response)
+def test_a_month_is_a_table_of_its_days_counted_and_linked_to_each_day(client, town):
+    # Deliberately changed (issue 9): a city's month holds thousands of things, so each day
+    # shows how much is on and links to that day's list, instead of listing every item.
+    response = client.get(PAGE, {"view": "month", "month": f"{day(1):%Y-%m}", "age": "8"})
+    everything = client.get(PAGE, {"view": "month", "month": f"{day(1):%Y-%m}"}).text
 
     assert f'<caption class="whats-on__caption">What’s on in {day(1):%B %Y}' in response.text
     assert response.text.count('<th scope="col">') == 7
-    assert town["maths"] in listed
-    assert town["used"] not in listed
+    assert keys(response) == []
+    tuesday = f'href="{PAGE}?day={day(1).isoformat()}&amp;age=8" rel="nofollow">1 session<'
+    assert tuesday in response.text
+    # The session's booking is the session: counted once, as the session.
+    assert f'href="{PAGE}?day={day(1).isoformat()}" rel="nofollow">1 session<' in everything
+    assert f'href="{PAGE}?day={day(3).isoformat()}" rel="nofollow">1 booking<' in everything
     assert '<input type="hidden" name="view" value="month">' in response.text
+
+
+def test_a_day_of_the_week_lists_only_that_day_and_the_picker_counts_each_day(client, town):
+    response = client.get(PAGE, {"day": day(1).isoformat(), "subject": "maths"})
+    week_page = week(client).text
+
+    assert keys(response) == [town["maths"]]
+    assert "1 session and 0 space bookings on" in response.text
+    assert f'<input type="hidden" name="day" value="{day(1).isoformat()}">' in response.text
+    chosen = f'href="{PAGE}?day={day(1).isoformat()}&amp;subject=maths" rel="nofollow" aria-current'
+    assert chosen in response.text
+    assert f'href="{PAGE}?week={next_monday().isoformat()}&amp;subject=maths"' in response.text
+    counts = re.findall(r'whats-on__pick-count">(\d+)<', week_page)
+    assert counts == ["0", "1", "1", "1", "1", "0", "0"]
+    assert 'aria-current="page">Whole week' in week_page
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("banana", "We couldn’t read “banana” as a date, so here is this week."),
+        ("9999-12-31", "two years back and ahead from today, so here is this week."),
+    ],
+)
+def test_a_day_it_cannot_show_answers_this_week_with_a_message(client, town, value, message):
+    response = client.get(PAGE, {"day": value})
+
+    assert response.status_code == 200
+    assert message.replace("’", "&#x27;") in response.text or message in response.text
+
+
+def test_a_busy_week_is_listed_a_page_at_a_time_in_order_filters_kept(client, town):
+    per_page = whats_on.PER_PAGE
+    course = town.music.course
+    extra = [session_at(course, at(day(5), 8) + timedelta(minutes=n)) for n in range(per_page)]
+    everything = [town["maths"], town["music"], town["shown"], town["hidden"]]
+    everything += [f"session-{session.pk}" for session in extra]
+
+    first = week(client, subject="music")
+    second = week(client, subject="music", page="2")
+    beyond = week(client, subject="music", page="99")
+
+    assert keys(first) == [town["music"]] + everything[4 : 4 + per_page - 1]
+    assert keys(second) == everything[4 + per_page - 1 :]
+    assert keys(beyond) == keys(second)
+    assert f"Showing 1 to {per_page}, soonest first." in first.text
+    assert f"?week={next_monday().isoformat()}&amp;subject=music&amp;page=2" in first.text
+    assert keys(week(client, page="2")) == everything[per_page:]
+    assert keys(week(client, page="x")) == everything[:per_page]
 
 
 def test_an_empty_week_says_what_to_change(client, town):
@@ -478,7 +540,7 @@ def test_the_page_and_feed_cost_the_same_queries_however_much_is_on(
     # reuse (commons.cache.remember): warm them up so both runs compare what What's on costs.
     client.get(PAGE)
     with django_assert_max_num_queries(12) as page_queries:
-        assert keys(client.get(PAGE, page_params))
+        assert listed(client.get(PAGE, page_params))
     with django_assert_max_num_queries(10) as feed_queries:
         assert client.get(FEED, params).status_code == 200
     page_cost, feed_cost = len(page_queries), len(feed_queries)
@@ -487,7 +549,7 @@ def test_the_page_and_feed_cost_the_same_queries_however_much_is_on(
         busy_group(i)
     client.get(PAGE)
     with django_assert_max_num_queries(page_cost):
-        assert keys(client.get(PAGE, page_params))
+        assert listed(client.get(PAGE, page_params))
     with django_assert_max_num_queries(feed_cost):
         assert client.get(FEED, params).status_code == 200
 

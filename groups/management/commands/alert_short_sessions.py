@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=None, **options):
         now = now or timezone.now()
-        due = selectors.sessions_short_of_adults(now).filter(
+        due = selectors.sessions_short_of_adults(now, listed_only=False).filter(
             start__lt=now + WITHIN, short_alert_sent_at__isnull=True
         )
         alerted = 0
