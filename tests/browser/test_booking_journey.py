@@ -96,10 +96,10 @@ def test_a_series_around_a_clash_is_booked_and_approved_and_shows_on_the_week(
 
     # The manager approves the first date in the Wagtail admin (no axe on admin pages).
     page.context.clear_cookies()
-    page.goto(f"{server_url}/admin/login/")
+    page.goto(f"{server_url}/admin/login/")  # the site's login, then back to the admin
     page.get_by_label("Username").fill("mia")
     page.get_by_label("Password").fill(password)
-    click(page, "button", "Sign in")
+    click(page, "button", "Log in")
     expect(page.get_by_text("Booking requests waiting for you (3)")).to_be_visible()
     # Each request's link names its date, for the screen readers' list of links.
     click(page, "link", re.compile(f"^Maths club.*{FIRST:%a %-d %B %Y}"))

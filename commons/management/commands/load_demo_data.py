@@ -31,6 +31,7 @@ from commons.models import (
     StandardPage,
 )
 from commons.permissions import sync_space_managers_group
+from commons.services import two_factor
 
 # Every demo login uses this password; the README quotes it.
 DEMO_PASSWORD = "commons-demo-2026"
@@ -175,6 +176,9 @@ def load_users(demo: Demo) -> None:
             stale.append("password")
         if stale:
             user.save()
+        # The demo logins are public and password-only: undo two-step login turned on
+        # while trying the site, as the password above is put back.
+        two_factor.turn_off(user=user)
         demo.users[spec.username] = user
 
 
