@@ -8,8 +8,10 @@ class CommonsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from commons import lookups
         from commons.cache import watch_writes
         from commons.search_index import reindex_on_publish
 
+        lookups.register()
         watch_writes()
         reindex_on_publish()

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commons.models import Booking, Neighbourhood, SpacePage
 from commons.services.bookings import MAX_SERIES_LENGTH
+from commons.widgets import DateInput, TimeInput
 from groups.choices import Presence, Role
 from groups.models import GroupPage, Membership
 
@@ -105,16 +106,35 @@ class RoleForm(forms.Form):
 
 
 def _date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return DateInput()
 
 
 def _time_input():
-    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    return TimeInput()
 
 
 def _local(day: date, at: time) -> datetime:
     """A wall-clock time on a day in the site's time zone, clock changes included."""
     return datetime.combine(day, at, tzinfo=timezone.get_current_timezone())
+
+
+def _check_clock_change(form: forms.Form, day: date, times: dict) -> bool:
+    """Say so, and return False, when a time falls in the hour the clocks skip in spring.
+
+    Python reads such a time by the offset before the change, so 01:30–02:00 on that day
+    would end before it starts and 00:30–01:30 would show as 00:30–02:30.
+    """
+    ok = True
+    for name, at in times.items():
+        moment = _local(day, at)
+        if moment.astimezone(UTC).astimezone(moment.tzinfo).time() != at:
+            form.add_error(
+                name,
+                _("%(time)s does not happen on %(day)s: the clocks go forward an hour.")
+                % {"time": f"{at:%H:%M}", "day": date_format(day, "j F Y")},
+            )
+            ok = False
+    return ok
 
 
 class BookingTimeForm(forms.Form):
@@ -132,7 +152,7 @@ class BookingTimeForm(forms.Form):
         if day and starts and ends:
             if ends <= starts:
                 self.add_error("end_time", _("The booking must end after it starts."))
-            else:
+            elif _check_clock_change(self, day, {"start_time": starts, "end_time": ends}):
                 cleaned["start"], cleaned["end"] = _local(day, starts), _local(day, ends)
         return cleaned
 
@@ -301,7 +321,9 @@ class HelpersFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # public() reads view restrictions when called, so not at import time.
-        self.fields["group"].queryset = GroupPage.objects.live().public().order_by("title")
+        # Only the name and place in the tree: a city's whole group pages cost more than the page.
+        groups = GroupPage.objects.live().public().only("title", "path", "depth")
+        self.fields["group"].queryset = groups.order_by("title")
 
 
 class RegisterForm(forms.Form):
@@ -432,6 +454,9 @@ class TermForm(forms.Form):
         if starts and ends and ends <= starts:
             self.add_error("end_time", _("A session must end after it starts."))
         first, weeks = cleaned.get("first_date"), cleaned.get("weeks")
+        if first and weeks and first > date.max - timedelta(weeks=weeks):
+            self.add_error("first_date", _("Choose a first session in the next few years."))
+            return cleaned
         if first and weeks and cleaned.get("skip_dates"):
             term = {first + timedelta(weeks=week) for week in range(weeks)}
             strays = [day for day in cleaned["skip_dates"] if day not in term]
@@ -485,6 +510,6 @@ class SessionMoveForm(forms.Form):
         if day and starts and ends:
             if ends <= starts:
                 self.add_error("end_time", _("A session must end after it starts."))
-            else:
+            elif _check_clock_change(self, day, {"start_time": starts, "end_time": ends}):
                 cleaned["start"], cleaned["end"] = _local(day, starts), _local(day, ends)
         return cleaned

@@ -7,16 +7,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from commons.widgets import DateInput
 from groups.choices import CheckLevel
 from groups.models import GroupPage, TutorProfile
 from groups.models.tutors import renewal_after
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _long_date(value) -> str:
@@ -138,9 +132,13 @@ class CheckForm(forms.Form):
             )
         certificate_date = data.get("certificate_date")
         renewal_date = data.get("renewal_date")
+        today = timezone.localdate()
+        if certificate_date and certificate_date > today:
+            # Said here, before a renewal date is worked out from it (year 9999 has no +3).
+            self.add_error("certificate_date", _("The certificate date cannot be in the future."))
+            return data
         if certificate_date and not renewal_date:
             renewal_date = renewal_after(certificate_date)
-        today = timezone.localdate()
         if certificate_date and renewal_date and certificate_date < renewal_date < today:
             self.add_error(
                 "renewal_date" if data.get("renewal_date") else "certificate_date",
