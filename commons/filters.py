@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from commons import selectors
 from commons.models import Facility, Neighbourhood, SpacePage
 from commons.models.spaces import ACCESS_FEATURES
+from commons.widgets import DateInput, TimeInput
 from groups import selectors as group_selectors
 
 UNKNOWN_CHOICE = _("We don’t know that one: choose from the list.")
@@ -98,19 +99,19 @@ class SpaceFilter(django_filters.FilterSet):
     free_date = django_filters.DateFilter(
         label=_("Date"),
         method="filter_free_part",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"invalid": _("Enter a real date, for example 3 March 2026.")},
     )
     free_from = django_filters.TimeFilter(
         label=_("From"),
         method="filter_free_part",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=TimeInput(),
         error_messages={"invalid": _("Enter a time such as 10:00.")},
     )
     free_to = django_filters.TimeFilter(
         label=_("To"),
         method="filter_free_part",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=TimeInput(),
         error_messages={"invalid": _("Enter a time such as 12:00.")},
     )
 
