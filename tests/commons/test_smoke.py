@@ -61,6 +61,13 @@ URL_TABLE = {
     "commons:signup": (None, [OK, 302, 302, 302]),
     "commons:account": (None, [LOGIN, OK, OK, 302]),
     "commons:profile_edit": (None, [LOGIN, OK, OK, NOT_FOUND]),
+    # Two-step login: none of these people has it on, nor may turn it on (tutors and
+    # editors may); the code step sends signed-in people on, the rest to the login.
+    "commons:two_factor_verify": (None, [LOGIN, 302, 302, 302]),
+    "commons:two_factor_turn_on": (None, [LOGIN, 405, 405, 405]),  # POST only
+    "commons:two_factor_setup": (None, [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+    "commons:two_factor_backup_codes": (None, [LOGIN, 302, 302, 302]),
+    "commons:two_factor_turn_off": (None, [LOGIN, 302, 302, 302]),
     "commons:household": (None, [LOGIN, OK, OK, NOT_FOUND]),
     "commons:learner_add": (None, [LOGIN, OK, OK, NOT_FOUND]),
     "commons:learner_detail": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, OK]),
@@ -69,6 +76,7 @@ URL_TABLE = {
     "commons:learner_remove": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, 302, NOT_FOUND]),
     "commons:guardian_invite": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
     "commons:learner_login": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
+    "commons:learner_record_views": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
     "commons:invitation_accept": (lambda w: [w.invitation.token], [OK, OK, OK, OK]),
     "commons:booking_review": (lambda w: [w.booking.pk], [LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
     "commons:group_bookings_feed": (lambda w: [w.booking.group_id], [OK, OK, OK, OK]),
@@ -93,10 +101,15 @@ URL_TABLE = {
     "groups:personal_feed": (lambda w: [w.calendar_token], [OK, OK, OK, OK]),
     "groups:group_sessions_feed": (lambda w: [w.booking.group_id], [OK, OK, OK, OK]),
     "learning:learner_page": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, OK]),
+    "learning:learner_unit": (
+        lambda w: [w.child.pk, UnitPage.objects.child_of(w.curriculum).first().pk],
+        [LOGIN, NOT_FOUND, OK, OK],
+    ),
     "learning:self_assess": (lambda w: [w.child.pk, 1], [LOGIN, 405, 405, 405]),
     "learning:guardian_dashboard": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
     "learning:guardian_observe": (lambda w: [w.child.pk], [LOGIN, 405, 405, 405]),
-    "learning:guardian_follow": (lambda w: [w.child.pk], [LOGIN, 405, 405, 405]),
+    # Searching the library to follow a curriculum is a page; following is its POST.
+    "learning:guardian_follow": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
     "learning:guardian_unfollow": (lambda w: [w.child.pk, 1], [LOGIN, 405, 405, 405]),
     "learning:record_print": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
     "learning:record_zip": (lambda w: [w.child.pk], [LOGIN, NOT_FOUND, OK, NOT_FOUND]),
