@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): did this session give a two-step login code?
+    "django_otp.middleware.OTPMiddleware",
+    "commons.two_factor.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commons.middleware.ContentSecurityPolicyMiddleware",
@@ -139,6 +145,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+
+# Optional two-step login (commons.two_factor): an authenticator app's codes (TOTP) and
+# one-time backup codes. A wrong code counts as a wrong password for the lockout above.
+OTP_TOTP_ISSUER = "Commons"
+# How long a password stays good for the code step that follows it.
+TWO_FACTOR_PENDING_SECONDS = 600
+TWO_FACTOR_BACKUP_CODES = 10
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
@@ -267,6 +280,8 @@ NINJA_NUM_PROXIES = int(os.environ.get("PROXY_COUNT", "0"))
 
 WAGTAIL_SITE_NAME = "Commons"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
+# The admin logs in through the site's login, which asks for a two-step code when needed.
+WAGTAILADMIN_LOGIN_URL = "login"
 # The database backend picks its engine from the database: SQLite's FTS5 (exact words
 # only), or PostgreSQL full-text search. On PostgreSQL, the English configuration stems
 # words so "halls", "spaces" and "curriculums" find "hall", "space" and "curriculum"; and
@@ -285,6 +300,8 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Refuses a damaged image with a message instead of a server error (see the form).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "commons.forms_images.ImageForm"
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"},
@@ -305,6 +322,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # Never DEBUG, whatever LOG_LEVEL says: at DEBUG these log each SQL statement with
+        # its parameters, and a failed template lookup with its object, so progress notes
+        # and medical notes would reach the log. Logs hold ids and page names only.
+        "django.db.backends": {"level": "INFO"},
+        "django.template": {"level": "INFO"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
