@@ -44,7 +44,9 @@ def _adult_required(request):
 
 
 def _session_or_404(request, pk) -> Session:
-    sessions = selectors.with_adults_needed(Session.objects.filter(course__live=True))
+    sessions = selectors.with_public_places(
+        selectors.with_adults_needed(Session.objects.filter(course__live=True))
+    )
     session = get_object_or_404(sessions.select_related("course", "space", "unit"), pk=pk)
     # A private course's sessions are as private as its page: ask what Wagtail asks
     # before serving the course (a password, a login, a user group). The group's own

@@ -110,6 +110,17 @@ def test_anyone_reads_a_session_with_its_time_place_and_rota(client, session, tu
     assert 'href="/accounts/login/?next=' in html
 
 
+def test_a_session_in_an_unpublished_space_does_not_name_it(client, session):
+    session.space.title = "The Back Room Nobody Knows"
+    session.space.save_revision().publish()
+    session.space.unpublish()
+
+    html = page(client, session)
+
+    assert "The Back Room Nobody Knows" not in html
+    assert "A place the group will tell you about" in html
+
+
 def test_anonymous_posts_go_to_log_in_and_change_nothing(client, session):
     response = client.post(url(session), {"action": "lead"})
 
