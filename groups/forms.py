@@ -457,6 +457,13 @@ class TermForm(forms.Form):
         if first and weeks and first > date.max - timedelta(weeks=weeks):
             self.add_error("first_date", _("Choose a first session in the next few years."))
             return cleaned
+        if first and weeks and starts and ends:
+            # A week whose time the clocks skip: say which, unless it is skipped anyway.
+            skipped = set(cleaned.get("skip_dates") or [])
+            for day in (first + timedelta(weeks=week) for week in range(weeks)):
+                times = {"start_time": starts, "end_time": ends}
+                if day not in skipped and not _check_clock_change(self, day, times):
+                    break
         if first and weeks and cleaned.get("skip_dates"):
             term = {first + timedelta(weeks=week) for week in range(weeks)}
             strays = [day for day in cleaned["skip_dates"] if day not in term]

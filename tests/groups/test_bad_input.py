@@ -503,3 +503,27 @@ def test_a_page_id_too_big_for_the_database_is_no_such_page(client_for, admin, g
     assert Booking.objects.count() == 0
     assert client.get(reverse("commons:space_bookings_feed", args=[int(huge)])).status_code == 404
     assert client.get(reverse("groups:group_sessions_feed", args=[int(huge)])).status_code == 404
+
+
+def test_a_term_whose_time_the_clocks_skip_names_the_week(client_for, admin, course, hall):
+    data = {
+        "first_date": "2027-03-14",
+        "start_time": "01:30",
+        "end_time": "02:15",
+        "weeks": "4",
+        "skip_dates": "",
+        "space": hall.pk,
+        "action": "schedule_all",
+    }
+    response = client_for(admin).post(route(course, "schedule"), data)
+
+    assert response.status_code == 200
+    assert "01:30 does not happen on 28 March 2027" in response.content.decode()
+    assert Session.objects.count() == Booking.objects.count() == 0
+
+    # Skipping that week leaves no clock change to explain (the hall is shut at 01:30,
+    # which is a different refusal).
+    data["skip_dates"] = "2027-03-28"
+    response = client_for(admin).post(route(course, "schedule"), data)
+
+    assert "the clocks go forward" not in response.content.decode()
