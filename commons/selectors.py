@@ -526,6 +526,16 @@ def searchable_pages(site: Site, page_types: list[int]) -> PageQuerySet:
     shared cache. The rule sits in a subquery because search backends
     accept only filters on indexed fields.
     """
+    readable = readable_pages(site)
+    return Page.objects.filter(content_type__in=page_types, pk__in=readable.values("pk"))
+
+
+def readable_pages(site: Site) -> PageQuerySet:
+    """Return every page anyone may read on the site, as plain filters on the page row.
+
+    What searchable_pages wraps in a subquery, for queries that may filter freely: checked
+    row by row on the few pages a search matched, it costs far less than listing them all.
+    """
     unpublished_parents = remember(
         "unpublished-parents",
         lambda: list(
@@ -535,13 +545,12 @@ def searchable_pages(site: Site, page_types: list[int]) -> PageQuerySet:
     under_a_draft = Q(pk__in=[])
     for path in unpublished_parents:
         under_a_draft |= Q(path__startswith=path)
-    readable = (
+    return (
         Page.objects.live()
         .descendant_of(site.root_page, inclusive=True)
         .exclude(private_sections())
         .exclude(under_a_draft)
     )
-    return Page.objects.filter(content_type__in=page_types, pk__in=readable.values("pk"))
 
 
 def page_type_ids(labels: list[str]) -> dict[str, int]:
@@ -560,13 +569,14 @@ def forgives_misspellings() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _search_terms(query: str, *, fuzzy: bool):
+def search_terms(query: str, *, fuzzy: bool = False):
+    """Return the query as the search backend takes it: all the words, or similar ones."""
     return Fuzzy(query) if fuzzy else PlainText(query, operator="and")
 
 
 def search_counts(pages: PageQuerySet, query: str, *, fuzzy: bool = False) -> dict[int, int]:
     """Count the pages that match, by content type id, in one query."""
-    return dict(pages.search(_search_terms(query, fuzzy=fuzzy)).facet("content_type_id"))
+    return dict(pages.search(search_terms(query, fuzzy=fuzzy)).facet("content_type_id"))
 
 
 def search_hits(
@@ -583,6 +593,12 @@ def search_hits(
     `excerpt_from` fields of its specific type ("coursepage__summary"); with_parent, also
     `parent_title`, the title of the page it sits under. All in the page's own query.
     """
+    pages = hit_details(pages, excerpt_from=excerpt_from, with_parent=with_parent)
+    return pages.search(search_terms(query, fuzzy=fuzzy))
+
+
+def hit_details(pages: PageQuerySet, *, excerpt_from: tuple[str, ...], with_parent: bool):
+    """Annotate pages with the `excerpt` and `parent_title` a search result shows."""
     blank = Value("")
     pages = pages.annotate(
         excerpt=Coalesce(
@@ -597,4 +613,4 @@ def search_hits(
             path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Page.steplen)
         )
         pages = pages.annotate(parent_title=Subquery(parent.values("title")[:1]))
-    return pages.search(_search_terms(query, fuzzy=fuzzy))
+    return pages

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
-from commons import selectors
+from commons import search_ranking, selectors
 from commons.forms import SearchForm
 
 PER_KIND = 5
@@ -101,24 +101,43 @@ class Matches:
 
     Where the database forgives misspellings (PostgreSQL) and no page has the words as
     typed, the pages with the most similar words match instead, and `fuzzy` says so.
+    On SQLite one query ranks them all (commons/search_ranking.py); with `every` of one
+    kind, it keeps the whole order, else only the best PER_KIND of each page type.
     """
 
-    def __init__(self, site: Site, query: str):
+    def __init__(self, site: Site, query: str, *, every: Kind | None = None):
         type_ids = selectors.page_type_ids([label for kind in KINDS for label in kind.page_types])
         self.ids_of = {kind.slug: [type_ids[label] for label in kind.page_types] for kind in KINDS}
-        self.pages = selectors.searchable_pages(site, list(type_ids.values()))
         self.query = query
-        counts = selectors.search_counts(self.pages, query)
         self.fuzzy = False
-        if not counts and selectors.forgives_misspellings():
-            counts = selectors.search_counts(self.pages, query, fuzzy=True)
-            self.fuzzy = bool(counts)
+        self.ranked = None
+        if search_ranking.ranks_in_one_pass():
+            self.ranked = search_ranking.ranked_matches(
+                site,
+                list(type_ids.values()),
+                selectors.search_terms(query),
+                per_type=None if every else PER_KIND,
+            )
+            counts = {type_id: count for _, type_id, _, count in self.ranked}
+        else:
+            self.pages = selectors.searchable_pages(site, list(type_ids.values()))
+            counts = selectors.search_counts(self.pages, query)
+            if not counts and selectors.forgives_misspellings():
+                counts = selectors.search_counts(self.pages, query, fuzzy=True)
+                self.fuzzy = bool(counts)
         self.totals = {
             slug: sum(counts.get(pk, 0) for pk in ids) for slug, ids in self.ids_of.items()
         }
 
     def of_kind(self, kind: Kind):
         """Return the matches of one kind, best first, as lazy results to slice."""
+        if self.ranked is not None:
+            pages = selectors.hit_details(
+                Page.objects.all(),
+                excerpt_from=kind.excerpt_from,
+                with_parent=bool(kind.parent_label),
+            )
+            return RankedHits(self._ranked_ids(kind), pages)
         return selectors.search_hits(
             self.pages.filter(content_type__in=self.ids_of[kind.slug]),
             self.query,
@@ -126,6 +145,54 @@ class Matches:
             with_parent=bool(kind.parent_label),
             fuzzy=self.fuzzy,
         )
+
+    def best_of_each(self) -> dict[str, list]:
+        """Return the best PER_KIND matches of each kind that has any, by kind's slug.
+
+        Ranked on SQLite, all the kinds' pages load in one query: a page has a row in its
+        own type's table only, so the first excerpt field that is not empty is its own.
+        """
+        if self.ranked is None:
+            return {
+                kind.slug: list(self.of_kind(kind)[:PER_KIND])
+                for kind in KINDS
+                if self.totals[kind.slug]
+            }
+        ids = {kind.slug: self._ranked_ids(kind)[:PER_KIND] for kind in KINDS}
+        found = selectors.hit_details(
+            Page.objects.all(),
+            excerpt_from=tuple(field for kind in KINDS for field in kind.excerpt_from),
+            with_parent=True,
+        ).in_bulk([pk for best in ids.values() for pk in best])
+        return {
+            slug: [found[pk] for pk in best if pk in found] for slug, best in ids.items() if best
+        }
+
+    def _ranked_ids(self, kind: Kind) -> list[int]:
+        types = set(self.ids_of[kind.slug])
+        # Scores compare across page types: merge the types of a kind by score, then newest.
+        best = sorted(
+            (score, -page_id) for page_id, type_id, score, _ in self.ranked if type_id in types
+        )
+        return [-negated_id for _, negated_id in best]
+
+
+class RankedHits:
+    """Pages already ranked, by id: a slice loads the pages in it, in one query, in order."""
+
+    def __init__(self, ids: list[int], pages):
+        self.ids = ids
+        self.pages = pages
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        ids = self.ids[key]
+        found = self.pages.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
 
 
 def search(request):
@@ -137,7 +204,7 @@ def search(request):
     site = Site.find_for_request(request)
     context = {"form": form, "query": query, "kinds": KINDS, "chosen": chosen}
     if site is not None and query:
-        context.update(_results(request, Matches(site, query), chosen))
+        context.update(_results(request, Matches(site, query, every=chosen), chosen))
     if site is not None and not context.get("total"):
         context["directories"] = _directories(site)
     return render(request, "commons/search.html", context)
@@ -151,10 +218,9 @@ def _results(request, matches: Matches, chosen: Kind | None) -> dict:
         "tabs": [(kind, totals[kind.slug]) for kind in KINDS if totals[kind.slug]],
     }
     if chosen is None:
+        best = matches.best_of_each()
         context["sections"] = [
-            Section(kind, totals[kind.slug], list(matches.of_kind(kind)[:PER_KIND]))
-            for kind in KINDS
-            if totals[kind.slug]
+            Section(kind, totals[kind.slug], best[kind.slug]) for kind in KINDS if kind.slug in best
         ]
     elif totals[chosen.slug]:
         results = Paginator(matches.of_kind(chosen), PER_PAGE).get_page(request.GET.get("page"))
