@@ -6,6 +6,9 @@ import django_filters
 from django import forms
 from django.db import models
 from django.db.models import F
+from django.forms.models import ModelChoiceIterator
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from groups.filters import UNKNOWN_CHOICE, AgeFilter
@@ -37,6 +40,58 @@ def _groups(request):
     return selectors.library_groups()
 
 
+class TitleChoices(ModelChoiceIterator):
+    """A page's slug and title as a choice, read as two columns: the library's group list
+    runs to hundreds, and a whole page object for each would cost more than the page."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("slug", "title")
+
+
+def _attrs(attrs: dict) -> str:
+    """Attributes as Django's widgets/attrs.html writes them: True bare, False left out."""
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items()
+        if value is not False and value is not None
+    )
+
+
+class LongSelect(forms.Select):
+    """A select written in Python, the same markup as Django's template: that template
+    includes another for each option, too slow for hundreds of them on every visit."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = "".join(
+            format_html(
+                '<option value="{}"{}>{}</option>',
+                option["value"],
+                mark_safe(_attrs(option["attrs"])),  # noqa: S308 (escaped by _attrs)
+                option["label"],
+            )
+            for _group, group_options, _index in widget["optgroups"]
+            for option in group_options
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            mark_safe(_attrs(widget["attrs"])),  # noqa: S308 (escaped by _attrs)
+            mark_safe(options),  # noqa: S308 (each option escaped above)
+        )
+
+
+class GroupChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = TitleChoices
+    widget = LongSelect
+
+
+class GroupChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = GroupChoiceField
+
+
 class CurriculumFilter(django_filters.FilterSet):
     """Narrow the library by subject, age, group and licence, then sort, then search words."""
 
@@ -66,7 +121,7 @@ class CurriculumFilter(django_filters.FilterSet):
             "max_value": _("Enter an age below 100."),
         },
     )
-    group = django_filters.ModelChoiceFilter(
+    group = GroupChoiceFilter(
         label=_("Group"),
         queryset=_groups,
         to_field_name="slug",

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from commons import charts
@@ -30,19 +30,38 @@ class Chart:
 def numbers(request):
     """Show the last twelve months as charts and one table, from the cached numbers."""
     data = commons_numbers()
-    categories = month_categories(data.months)
     return render(
         request,
         "commons/numbers.html",
         {
             "numbers": data,
+            **_drawn(data),
+            "fresh_minutes": max(1, settings.NUMBERS_CACHE_SECONDS // 60),
+        },
+    )
+
+
+# The charts drawn from the numbers last read, in this process: equal numbers (frozen, so
+# they compare by value) in the same language draw the same SVGs, and drawing one for each
+# shared space costs far more than the page's queries.
+_last_drawn: dict[tuple, dict] = {}
+
+
+def _drawn(data: CommonsNumbers) -> dict:
+    """The page's month names, charts and table rows for these numbers, drawn once."""
+    key = (data, get_language())
+    drawn = _last_drawn.get(key)
+    if drawn is None:
+        categories = month_categories(data.months)
+        drawn = {
             "month_names": [category.name for category in categories],
             "charts": measure_charts(data, categories),
             "space_charts": space_charts(data, categories),
             "rows": table_rows(data, categories),
-            "fresh_minutes": max(1, settings.NUMBERS_CACHE_SECONDS // 60),
-        },
-    )
+        }
+        _last_drawn.clear()
+        _last_drawn[key] = drawn
+    return drawn
 
 
 def month_categories(months: tuple[date, ...]) -> list[charts.Category]:

@@ -14,10 +14,26 @@ COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 NEUTRAL = "#4d545c"
 
 
+# Curricula on a group's page; a group with more points to the library, which pages them.
+GROUP_CURRICULA = 12
+
+
 @register.inclusion_tag("learning/includes/group_curricula.html", takes_context=True)
 def group_curricula(context, group):
-    """The group's live curricula as cards (title, summary, subjects), in three queries."""
-    return {"request": context.get("request"), "curricula": selectors.group_curricula(group)}
+    """The group's first few live curricula as cards (title, summary, subjects), in two
+    queries, and whether it has more: those are in the library, narrowed to the group."""
+    curricula = list(selectors.group_curricula(group)[: GROUP_CURRICULA + 1])
+    for curriculum in curricula:
+        # The card names no publisher on the group's own page; set, the template need not
+        # look for one (a failed lookup costs a dir() of the page).
+        curriculum.publisher = None
+    library = selectors.library_index() if len(curricula) > GROUP_CURRICULA else None
+    return {
+        "request": context.get("request"),
+        "group": group,
+        "curricula": curricula[:GROUP_CURRICULA],
+        "library": library,
+    }
 
 
 @register.inclusion_tag("learning/includes/newest_curricula.html", takes_context=True)
