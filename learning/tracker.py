@@ -15,7 +15,18 @@ from operator import itemgetter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -338,27 +349,31 @@ class CurriculumSummary:
 @dataclass
 class ProgressSummary:
     """Every followed curriculum in counts, and the history achieved_by_week draws: the
-    adults' (objective id, level, recorded at), oldest first, and for each objective in it
-    the level that counts as achieved."""
+    adults' (objective id, level, recorded at), oldest first, the time None before the
+    chart's first Monday; for each objective in it the level that counts as achieved; and
+    the chart's Mondays."""
 
     curricula: list[CurriculumSummary]
-    history: list[tuple[int, int, datetime]] = field(default_factory=list)
+    history: list[tuple[int, int, datetime | None]] = field(default_factory=list)
     needed: dict[int, int] = field(default_factory=dict)
+    mondays: list[date] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return sum(item.total for item in self.curricula)
 
 
-def progress_summary(learner: Learner, *, with_history: bool = False) -> ProgressSummary:
+def progress_summary(learner: Learner, *, history_weeks: int = 0) -> ProgressSummary:
     """Each followed curriculum with its live units, and in each how many current
     objectives there are, how many the adults' latest entries say are achieved and how
     many the learner says. Two queries (one when nothing is followed) and, once after
     each write to the commons, two more for the units: a learner following twenty
-    curricula has some 1,400 objectives, which the summary counts without loading one."""
+    curricula has some 1,400 objectives, which the summary counts without loading one.
+    With `history_weeks`, also the history achieved_by_week draws for that many weeks."""
+    mondays = _chart_mondays(history_weeks)
     curricula = list(followed_curricula(learner).only("title", "path", "depth", "achieved_level"))
     if not curricula:
-        return ProgressSummary([])
+        return ProgressSummary([], mondays=mondays)
     by_path = {c.path: CurriculumSummary(c) for c in curricula}
     summaries, needed_in = {}, {}
     for pk, path, title, total in followed_units(curricula):
@@ -366,9 +381,16 @@ def progress_summary(learner: Learner, *, with_history: bool = False) -> Progres
         summaries[pk] = UnitSummary(pk, title, total)
         needed_in[pk] = item.curriculum.achieved_level
         item.units.append(summaries[pk])
-    summary = ProgressSummary(list(by_path.values()))
-    _count_levels(learner, summary, summaries, needed_in, with_history)
+    summary = ProgressSummary(list(by_path.values()), mondays=mondays)
+    _count_levels(learner, summary, summaries, needed_in)
     return summary
+
+
+def _chart_mondays(weeks: int) -> list[date]:
+    """The Mondays starting the last `weeks` weeks, this one last."""
+    today = timezone.localdate()
+    this_monday = today - timedelta(days=today.weekday())
+    return [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
 
 
 def followed_units(curricula: list[CurriculumPage]) -> list[tuple[int, str, str, int]]:
@@ -396,19 +418,24 @@ def _units_with_totals(curricula) -> list[tuple[int, str, str, int]]:
     return [(pk, path, title, totals.get(pk, 0)) for pk, path, title in rows]
 
 
-def _count_levels(learner, summary, units: dict, needed_in: dict, with_history: bool) -> None:
+def _count_levels(learner, summary, units: dict, needed_in: dict) -> None:
     """Read the learner's entries on the units' current objectives once, oldest first:
     the latest adult entry is each objective's level, the latest own one sits beside it.
-    With the history, the adults' entries with their times (reading a time costs more
-    than the rest of the row, so only the dashboard's chart asks)."""
+    With the chart's Mondays, the adults' entries with their times, read only from the
+    first Monday on: reading a time costs more than the rest of the row, and a long
+    history has most of its entries before the chart starts."""
+    with_history = bool(summary.mondays)
     entries = ProgressEntry.objects.filter(
         learner=learner, objective__page_id__in=list(units), objective__retired=False
     ).order_by("recorded_at", "pk")
     fields = ["objective_id", "objective__page_id", "source", "level"]
+    if with_history:
+        start = timezone.make_aware(datetime.combine(summary.mondays[0], time.min))
+        recent = When(recorded_at__gte=start, then=F("recorded_at"))
+        entries = entries.annotate(at=Case(recent, default=None, output_field=DateTimeField()))
+        fields.append("at")
     adults, own = {}, {}
-    for objective, unit, source, level, *at in entries.values_list(
-        *fields, *(["recorded_at"] if with_history else [])
-    ):
+    for objective, unit, source, level, *at in entries.values_list(*fields):
         if source == Source.SELF:
             own[objective] = (unit, level)
         elif source in ADULT_SOURCES:
@@ -466,13 +493,11 @@ def recent_entries(learner: Learner, limit: int = 10) -> list[ProgressEntry]:
     )
 
 
-def achieved_by_week(summary: ProgressSummary, weeks: int = 26) -> list[tuple[date, int]]:
-    """How many of the followed objectives were achieved at the end of each week, for the
-    last `weeks` weeks (a week starts on Monday), from a progress_summary's history: one
+def achieved_by_week(summary: ProgressSummary) -> list[tuple[date, int]]:
+    """How many of the followed objectives were achieved at the end of each of the
+    summary's weeks (a week starts on Monday), from a progress_summary's history: one
     walk through it, keeping the count as each objective's level changes."""
-    today = timezone.localdate()
-    this_monday = today - timedelta(days=today.weekday())
-    mondays = [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    mondays = summary.mondays
     levels: dict[int, int] = {}
     achieved = 0
     points = []
@@ -480,7 +505,8 @@ def achieved_by_week(summary: ProgressSummary, weeks: int = 26) -> list[tuple[da
     pending = next(history, None)
     for monday in mondays:
         week_end = timezone.make_aware(datetime.combine(monday + timedelta(days=7), time.min))
-        while pending and pending[2] < week_end:
+        # No time: recorded before the first Monday.
+        while pending and (pending[2] is None or pending[2] < week_end):
             objective, level, _ = pending
             needed = summary.needed[objective]
             before = levels.get(objective)

@@ -8,6 +8,8 @@ from django.db.models import Exists, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -179,9 +181,11 @@ def self_assess(request, pk, objective_id):
 
 # The guardian's dashboard
 
+CHART_WEEKS = 26
+
 
 def _dashboard_context(learner, observe_error: str = "") -> dict:
-    summary = tracker.progress_summary(learner, with_history=True)
+    summary = tracker.progress_summary(learner, history_weeks=CHART_WEEKS)
     weeks = tracker.achieved_by_week(summary)
     return {
         "learner": learner,
@@ -523,17 +527,31 @@ def course_overview(request, pk):
         objective_ids=[objective.pk for objective in objectives],
     )
     achieved_at = course.curriculum.achieved_level if course.curriculum else Level.SECURE
+    # A cell's markup depends on its level alone: written once per level and joined per
+    # row, since a template loop over a city course's 1,000 cells took most of the page.
+    labels = {level: _level_label(level) for level in [None, *Level.values]}
+    cell_html = {
+        level: format_html(
+            '<td><span class="level level--{}">{}</span></td>',
+            "none" if level is None else level,
+            label,
+        )
+        for level, label in labels.items()
+    }
     rows = []
     for objective in objectives:
         cells = [
-            {"learner": learner, "level": level, "label": _level_label(level)}
+            {"learner": learner, "level": level, "label": labels[level]}
             for learner in learners
             for level in [levels.get((learner.pk, objective.pk))]
         ]
         achieved = sum(
             1 for cell in cells if cell["level"] is not None and cell["level"] >= achieved_at
         )
-        rows.append({"objective": objective, "cells": cells, "achieved": achieved})
+        cells_html = mark_safe("".join(cell_html[cell["level"]] for cell in cells))  # noqa: S308
+        rows.append(
+            {"objective": objective, "cells": cells, "cells_html": cells_html, "achieved": achieved}
+        )
     record_views(
         learners=learners,
         viewer=request.user,
