@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.cache import get_conditional_response
 
 GENERATION_KEY = "commons:pages:generation"
 
@@ -171,6 +172,9 @@ class AnonymousPageCacheMiddleware:
         key = _key(request)
         response = cache.get(key)
         if response is not None:
+            # A calendar app polling a feed it has (commons.feeds.feed_etag) gets a 304.
+            if response.has_header("ETag"):
+                return get_conditional_response(request, etag=response["ETag"], response=response)
             return response
         response = self.get_response(request)
         if _cacheable_response(request, response):
@@ -178,3 +182,22 @@ class AnonymousPageCacheMiddleware:
                 response.render()
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)
         return response
+
+
+def cached_response(request, respond):
+    """Return the response kept for this GET's address in this generation, else respond()'s.
+
+    For views the middleware leaves out because each request must pass a check first (the
+    open-data API counts every request against its address's allowance): they call this
+    after the check. Only what the middleware would keep is kept, for as long.
+    """
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.method != "GET":
+        return respond()
+    key = _key(request)
+    response = cache.get(key)
+    if response is not None:
+        return response
+    response = respond()
+    if _cacheable_response(request, response):
+        cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+    return response

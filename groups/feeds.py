@@ -5,7 +5,7 @@ person's feed adds what they do there and their own children's first names; it l
 an address only they know, which they can replace (CalendarToken).
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import icalendar
 from django.http import HttpResponse
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from commons.feeds import calendar_response, event, feed_etag, not_modified, stamp_now
 from groups import selectors
 from groups.choices import SessionStatus, SignupRole, SignupStatus
 from groups.models import CalendarToken, GroupPage, TutorSignup
@@ -31,40 +32,38 @@ def _host(request) -> str:
     return split_domain_port(request.get_host())[0] or "commons"
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
-
-
-def _event(request, session, *, stamp: datetime, description: str = ""):
-    return icalendar.Event.new(
-        uid=f"session-{session.pk}@{_host(request)}",
+def _event(request, session, *, host: str, stamp, description: str = ""):
+    return event(
+        uid=f"session-{session.pk}@{host}",
         summary=session.course.title,
-        start=_utc(session.start),
-        end=_utc(session.end),
+        start=session.start,
+        end=session.end,
         stamp=stamp,
         location=session.space.title if session.space_id else None,
         description=description or None,
         url=request.build_absolute_uri(reverse("groups:session_detail", args=[session.pk])),
-        status="CONFIRMED",
     )
 
 
-def _response(*, name: str, description: str, uid: str, events, filename: str) -> HttpResponse:
+def _response(
+    *, name: str, description: str, uid: str, events, filename: str, etag: str | None = None
+) -> HttpResponse:
     calendar = icalendar.Calendar.new(
         prodid=PRODID, name=name, description=description, method="PUBLISH", uid=uid
     )
     calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", icalendar.vDuration(REFRESH))
-    for event in events:
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
-    return response
+    for item in events:
+        calendar.add_component(item)
+    return calendar_response(calendar, filename=filename, etag=etag)
 
 
 def group_sessions_feed(request, group_id: int) -> HttpResponse:
     """A live group's scheduled sessions: course, time and place, no one's name."""
     group = get_object_or_404(GroupPage.objects.live().public(), pk=group_id)
+    etag = feed_etag(request)
+    if (unchanged := not_modified(request, etag)) is not None:
+        return unchanged
     sessions = (
         selectors.sessions_of_group(group)
         .filter(
@@ -75,13 +74,14 @@ def group_sessions_feed(request, group_id: int) -> HttpResponse:
         .select_related("course", "space")
         .order_by("start", "pk")
     )
-    stamp = _utc(timezone.now())
+    host, stamp = _host(request), stamp_now()
     return _response(
         name=_("%(group)s: sessions") % {"group": group.title},
         description=_("When and where %(group)s's courses meet.") % {"group": group.title},
-        uid=f"group-{group.pk}-sessions@{_host(request)}",
-        events=[_event(request, session, stamp=stamp) for session in sessions],
+        uid=f"group-{group.pk}-sessions@{host}",
+        events=[_event(request, session, host=host, stamp=stamp) for session in sessions],
         filename=f"{group.slug}-sessions",
+        etag=etag,
     )
 
 
@@ -95,11 +95,12 @@ def personal_feed(request, token: str) -> HttpResponse:
         )
     )
     children = selectors.children_by_course(owner)
-    stamp = _utc(timezone.now())
+    host, stamp = _host(request), stamp_now()
     events = [
         _event(
             request,
             session,
+            host=host,
             stamp=stamp,
             description=_what_for_me(roles.get(session.pk), children.get(session.course_id)),
         )
@@ -108,7 +109,7 @@ def personal_feed(request, token: str) -> HttpResponse:
     return _response(
         name=_("My sessions"),
         description=_("Sessions you lead or help at, and your children's sessions."),
-        uid=f"person-{owner.pk}-sessions@{_host(request)}",
+        uid=f"person-{owner.pk}-sessions@{host}",
         events=events,
         filename="my-sessions",
     )

@@ -320,7 +320,11 @@ class Session(models.Model):
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
         ordering = ["start", "pk"]
-        indexes = [models.Index(fields=["status", "start"])]
+        # With the course, the lists and counts of sessions in a time window (What's on,
+        # the open-data API) read only the index, not each session's row.
+        indexes = [
+            models.Index(fields=["status", "start", "course"], name="session_status_start_course")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")),

@@ -4,18 +4,21 @@
 from datetime import time, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from commons import cache as page_cache
 from commons.models import Closure, User
 from commons.services import bookings
-from groups.models import GroupMeetingTime
+from groups.choices import EnrolmentStatus
+from groups.models import Enrolment, GroupMeetingTime
 from learning.models import CurriculumPage
 from learning.services import adopt_curriculum
 from tests.commons.api_world import SECRETS, build_world, restrict
-from tests.factories import at, make_group, make_session, make_space
+from tests.factories import LearnerFactory, at, make_group, make_session, make_space
 
 pytestmark = pytest.mark.django_db
 
@@ -355,6 +358,88 @@ def test_the_rate_limit_answers_429_with_when_to_come_back(client, world, settin
     )
     # Another address has its own allowance.
     assert client.get(f"{API}/groups", REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+# The shared cache: each answer kept until the next watched write, each request counted
+
+
+def test_a_cached_list_shows_a_new_session_enrolment_and_booking_at_once(
+    client, world, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    get(client, "/sessions")
+    with django_assert_num_queries(0):
+        assert get(client, "/sessions")["count"] == 5
+    maths_club = world.sessions[0].course
+    later = make_session(course=maths_club, start=at(timezone.localdate() + timedelta(days=9), 16))
+    assert later.pk in [item["id"] for item in get(client, "/sessions")["items"]]
+
+    learner = LearnerFactory()
+    Enrolment.objects.create(course=maths_club, learner=learner, status=EnrolmentStatus.ACTIVE)
+    first = get(client, "/sessions")["items"][0]
+    assert (first["id"], first["places_left"]) == (world.sessions[0].pk, 0)
+
+    busy = f"/spaces/{world.hall.pk}/busy"
+    before = get(client, busy)["count"]
+    day = timezone.localdate() + timedelta(days=5)
+    admin = User.objects.get(username="admin-x")
+    bookings.request_booking(
+        space=world.hall, group=world.riverside, by=admin, title="Pottery",
+        start=at(day, 16), end=at(day, 17),
+    )  # fmt: skip
+    assert get(client, busy)["count"] == before + 1
+
+
+def test_answers_from_the_cache_still_count_towards_the_rate_limit(
+    client, world, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.API_RATE_ANON = "3/min"
+
+    assert client.get(f"{API}/groups").status_code == 200
+    for _ in range(2):
+        with django_assert_num_queries(0):
+            response = client.get(f"{API}/groups")
+        assert response.status_code == 200
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert response["Content-Type"].startswith("application/json")
+    response = client.get(f"{API}/groups")
+
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response["Access-Control-Allow-Origin"] == "*"
+    # The 429 was not kept: another address gets the list.
+    other = client.get(f"{API}/groups", REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 200
+    assert other.json()["count"] == 2
+
+
+def test_errors_are_not_cached(client, world, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.API_RATE_ANON = "1000/min"
+    for path, status in [(f"/groups/{world.draft_group.pk}", 404), ("/sessions?age=200", 422)]:
+        for _ in range(2):
+            response = client.get(f"{API}{path}")
+            assert response.status_code == status
+            assert cache.get(page_cache._key(response.wsgi_request)) is None
+    # Answered afresh each time: the 404 reads the database again.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"{API}/groups/{world.draft_group.pk}")
+    assert len(queries) > 0
+
+
+def test_each_query_string_is_cached_apart(client, world, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.API_RATE_ANON = "1000/min"
+
+    everything = get(client, "/sessions")
+    one = get(client, "/sessions", page_size=1)
+    choir = get(client, "/sessions", group=world.quiet.pk)
+
+    assert len(everything["items"]) == 5
+    assert len(one["items"]) == 1 and one["next"].endswith("page_size=1&page=2")
+    assert {item["course"]["name"] for item in choir["items"]} == {"Little Choir"}
+    assert get(client, "/sessions", page_size=1, page=2)["items"][0] == everything["items"][1]
 
 
 # Queries: the same few however much there is

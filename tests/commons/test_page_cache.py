@@ -75,6 +75,19 @@ def test_a_booking_shows_at_once_on_the_space_page_and_its_feed(client):
 
 
 @pytest.mark.django_db
+def test_a_cached_feed_answers_304_to_a_calendar_app_that_has_it(client, django_assert_num_queries):
+    space = make_space(title="St Mary's Hall")
+    feed = reverse("commons:space_bookings_feed", args=[space.pk])
+    etag = client.get(feed)["ETag"]
+    with django_assert_num_queries(0):
+        unchanged = client.get(feed, headers={"if-none-match": etag})
+        again = client.get(feed, headers={"if-none-match": 'W/"something-else"'})
+    assert (unchanged.status_code, unchanged.content, unchanged["ETag"]) == (304, b"", etag)
+    assert again.status_code == 200
+    assert b"BEGIN:VCALENDAR" in again.content
+
+
+@pytest.mark.django_db
 def test_a_sign_up_shows_at_once_on_the_session_page(client):
     admin = UserFactory()
     group = make_group(title="Riverside Home Ed", admins=[admin])
