@@ -140,8 +140,9 @@ class StandardPage(PrivateSectionsMixin, BodyPageMixin, Page):
 class DirectoryPageMixin:
     """A directory page: its listing filtered by the query string, a page of cards at a time.
 
-    Subclasses say what is listed (`directory_filterset`) and may load what each card
-    shows for just the page on screen (`directory_page_items`). Filters stay in the URL,
+    Subclasses say what is listed (`directory_filterset`), may page cheaper rows of it
+    (`directory_listing`) and may load what each card shows for just the page on screen
+    (`directory_page_items`). Filters stay in the URL,
     so a filtered listing is a link anyone can share; it all works without JavaScript.
     """
 
@@ -150,14 +151,19 @@ class DirectoryPageMixin:
     def directory_filterset(self, request):
         raise NotImplementedError
 
-    def directory_page_items(self, items):
+    def directory_listing(self, queryset):
+        """What is paged, from the filtered queryset: values() rows are cheaper than pages."""
+        return queryset
+
+    def directory_page_items(self, items, request=None):
         return items
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         filters = self.directory_filterset(request)
-        results = Paginator(filters.qs, self.results_per_page).get_page(request.GET.get("page"))
-        results.object_list = self.directory_page_items(results.object_list)
+        listing = self.directory_listing(filters.qs)
+        results = Paginator(listing, self.results_per_page).get_page(request.GET.get("page"))
+        results.object_list = self.directory_page_items(results.object_list, request=request)
         context.update(
             filters=filters,
             results=results,

@@ -60,7 +60,13 @@ class SpaceIndexPage(PrivateSectionsMixin, DirectoryPageMixin, BodyPageMixin, Pa
         spaces = selectors.directory_spaces(self).order_by("title", "pk")
         return SpaceFilter(request.GET or None, queryset=spaces, request=request)
 
-    def directory_page_items(self, items):
+    def directory_listing(self, queryset):
+        # A card shows none of the StreamFields: leave their JSON unread.
+        return (
+            queryset.defer_streamfields() if hasattr(queryset, "defer_streamfields") else queryset
+        )
+
+    def directory_page_items(self, items, request=None):
         from commons import selectors
 
         return selectors.with_space_card_details(items)

@@ -1,6 +1,8 @@
 from dataclasses import dataclass
 
 from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from wagtail.embeds import embeds
 from wagtail.embeds.exceptions import EmbedException
 from wagtail.models import Page
@@ -78,6 +80,49 @@ def footer_pages(context) -> list[MenuItem]:
     if request is None:
         return []
     return _items(request, _links(request, "footer", _footer_pages))
+
+
+class SharedFragmentNode(template.Node):
+    def __init__(self, nodelist, name, timeout, unless):
+        self.nodelist = nodelist
+        self.name = name
+        self.timeout = timeout
+        self.unless = unless
+
+    def render(self, context):
+        if self.unless is not None and self.unless.resolve(context):
+            return self.nodelist.render(context)
+        site = site_for_request(context.get("request"))
+        name = f"fragment:{self.name.resolve(context)}:{site.pk if site else 0}:{get_language()}"
+        timeout = int(self.timeout.resolve(context)) if self.timeout is not None else 3600
+        html = remember(name, lambda: str(self.nodelist.render(context)), timeout)
+        return mark_safe(html)  # noqa: S308 (the template's own output, escaped as it rendered)
+
+
+@register.tag
+def shared_fragment(parser, token):
+    """Render the enclosed template once for everyone, until the next write or `seconds`.
+
+        {% shared_fragment "home-whats-on" seconds=60 unless=request.GET %}…{% endshared_fragment %}
+
+    Only for what every visitor sees alike (nothing personal, no CSRF token): the HTML is
+    shared by all visitors and workers. `seconds` bounds how stale a part that changes
+    with the clock may get; `unless` renders afresh when it is true.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("shared_fragment needs a name")
+    options = {}
+    for bit in bits[2:]:
+        key, _sep, value = bit.partition("=")
+        if key not in {"seconds", "unless"} or not value:
+            raise template.TemplateSyntaxError(f"shared_fragment: unknown option {bit!r}")
+        options[key] = parser.compile_filter(value)
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    return SharedFragmentNode(
+        nodelist, parser.compile_filter(bits[1]), options.get("seconds"), options.get("unless")
+    )
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,11 @@ class Membership(models.Model):
                 fields=["group", "user"], name="membership_one_per_person_per_group"
             ),
         ]
+        indexes = [
+            # A group page lists its active tutors and admins: a busy group has a thousand
+            # parents, and this reads just the few rows it shows.
+            models.Index(fields=["group", "role", "status"], name="groups_memb_group_role_status"),
+        ]
 
     def __str__(self) -> str:
         return (

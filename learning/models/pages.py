@@ -45,7 +45,13 @@ class CurriculumIndexPage(PrivateSectionsMixin, DirectoryPageMixin, BodyPageMixi
             request.GET, queryset=selectors.library_curricula(), request=request
         )
 
-    def directory_page_items(self, items):
+    def directory_listing(self, queryset):
+        # A card shows none of the StreamFields: leave their JSON unread.
+        return (
+            queryset.defer_streamfields() if hasattr(queryset, "defer_streamfields") else queryset
+        )
+
+    def directory_page_items(self, items, request=None):
         from learning import selectors
 
         return selectors.with_publishers(items)
