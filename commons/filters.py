@@ -1,13 +1,17 @@
 """The space directory's filters, and What's on's: what a visitor narrows the town by."""
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
+from operator import itemgetter
 
 import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from commons import selectors
@@ -15,6 +19,7 @@ from commons.models import Facility, Neighbourhood, SpacePage
 from commons.models.spaces import ACCESS_FEATURES
 from commons.widgets import DateInput, TimeInput
 from groups import selectors as group_selectors
+from groups.models import GroupPage
 
 UNKNOWN_CHOICE = _("We don’t know that one: choose from the list.")
 FREE_FIELDS = ("free_date", "free_from", "free_to")
@@ -172,6 +177,125 @@ SESSION_ONLY = ("subject", "age", "has_places", "needs_helpers")
 PICKED = ("group", "subject", "neighbourhood", "space")
 
 
+# What What's on reads of a listed group or space, the fields listed_groups and listed_spaces
+# load: a name, a link, a place in the tree, whether bookings show the group's name, and a
+# space's address and neighbourhood.
+PAGE_FIELDS = ("id", "page_ptr_id", "path", "depth", "title", "slug", "url_path")
+GROUP_FIELDS = (*PAGE_FIELDS, "show_name_on_bookings")
+SPACE_FIELDS = (
+    *PAGE_FIELDS,
+    "address",
+    "neighbourhood_id",
+    *(f"neighbourhood__{field.attname}" for field in Neighbourhood._meta.concrete_fields),
+)
+
+
+def _from_row(model, row: dict, *, db: str):
+    """Make the instance a queryset would of this row: the fields read, the rest deferred."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in row]
+    return model.from_db(db, names, [row[name] for name in names])
+
+
+def _related(row: dict, name: str) -> dict:
+    """The fields of the row's `name` object, as read through `name__field`."""
+    prefix = f"{name}__"
+    return {key.removeprefix(prefix): value for key, value in row.items() if key.startswith(prefix)}
+
+
+class Pages(Mapping):
+    """Pages by `key`, read as rows, each made into its page the first time it is asked for;
+    with the `related` objects read through it (`neighbourhood__name`) as select_related
+    would have them."""
+
+    def __init__(self, model, rows: Iterable[dict], *, key: str, db: str, related=()):
+        self.model, self.key, self.db = model, key, db
+        self._rows = {row[key]: row for row in rows}
+        self._made = {}
+        self._related = [model._meta.get_field(name) for name in related]
+
+    def rows(self) -> Iterable[dict]:
+        return self._rows.values()
+
+    def made(self, row: dict):
+        """The page of one of these rows."""
+        return self[row[self.key]]
+
+    def __getitem__(self, key):
+        if key not in self._made:
+            self._made[key] = self._make(self._rows[key])
+        return self._made[key]
+
+    def __contains__(self, key) -> bool:
+        return key in self._rows
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _make(self, row: dict):
+        page = _from_row(self.model, row, db=self.db)
+        for field in self._related:
+            related = None
+            if row[field.attname] is not None:
+                related = _from_row(field.related_model, _related(row, field.name), db=self.db)
+            field.set_cached_value(page, related)
+        return page
+
+
+class Options:
+    """A filter's choices by slug, read as rows; `get` makes the chosen one its object."""
+
+    def __init__(self, rows: Iterable[dict], *, label: str, make: Callable[[dict], object]):
+        self._rows = {row["slug"]: row for row in rows}
+        self._make = make
+        self.choices = [(slug, str(row[label])) for slug, row in self._rows.items()]
+
+    @classmethod
+    def of(cls, model, rows: Iterable[dict], *, db: str) -> "Options":
+        """Choices of a model named by its `name`, made with every field read."""
+        return cls(rows, label="name", make=lambda row: _from_row(model, row, db=db))
+
+    def get(self, slug: str):
+        row = self._rows.get(slug)
+        return None if row is None else self._make(row)
+
+
+class LongSelect(forms.Select):
+    """A select written in Python, character for character what Django's templates write:
+    those include a template for each option, too slow for hundreds of groups."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The widget's context less its option dicts (ChoiceWidget.optgroups), which cost
+        # more than the markup: the first option whose value is chosen is selected.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        chosen, selected, options = set(widget["value"]), False, []
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            mark = not selected and option_value in chosen
+            selected = selected or mark
+            options.append(
+                f'\n  <option value="{conditional_escape(option_value)}"'
+                f"{' selected' if mark else ''}>{conditional_escape(label)}</option>\n"
+            )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            mark_safe(_attrs(widget["attrs"])),  # noqa: S308 (escaped by _attrs)
+            mark_safe("".join(options)),  # noqa: S308 (each option escaped above)
+        )
+
+
+def _attrs(attrs: dict) -> str:
+    """Attributes as Django's widgets/attrs.html writes them: True bare, False left out."""
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
 class WhatsOnFilter(django_filters.FilterSet):
     """Narrow What's on by group, subject, age, neighbourhood and space, and to sessions
     with places left or short of helpers.
@@ -181,17 +305,21 @@ class WhatsOnFilter(django_filters.FilterSet):
     show their name on calendars, so a group's hidden bookings are never singled out.
     The choices take four queries (the view restrictions, groups, spaces with their
     neighbourhoods, subjects) and the chosen ones are found among them; groups and spaces
-    go by slug, unique under their one directory page.
+    go by slug, unique under their one directory page. They are read as rows: a group's
+    or space's page is made only when asked for (`group_pages` by path, `space_pages` by
+    id), for what is shown or chosen; `groups` and `spaces` make them all.
     """
 
     group = django_filters.ChoiceFilter(
         label=_("Group"),
         empty_label=_("Any group"),
+        widget=LongSelect,
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
     subject = django_filters.ChoiceFilter(
         label=_("Subject"),
         empty_label=_("Any subject"),
+        widget=LongSelect,
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
     age = AgeFilter(
@@ -208,11 +336,13 @@ class WhatsOnFilter(django_filters.FilterSet):
     neighbourhood = django_filters.ChoiceFilter(
         label=_("Neighbourhood"),
         empty_label=_("Anywhere in town"),
+        widget=LongSelect,
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
     space = django_filters.ChoiceFilter(
         label=_("Space"),
         empty_label=_("Any space"),
+        widget=LongSelect,
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
     has_places = django_filters.BooleanFilter(
@@ -225,19 +355,45 @@ class WhatsOnFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         private = selectors.private_sections()
-        self.groups = list(group_selectors.listed_groups(private=private))
-        self.spaces = list(selectors.listed_spaces(private=private))
-        subjects = group_selectors.subject_model().objects.order_by("name")
+        groups = group_selectors.listed_groups(private=private)
+        spaces = selectors.listed_spaces(private=private)
+        # Rows, not pages: a city's 500 group pages cost more to make than the whole page
+        # takes otherwise. Pages are made from these rows only for what is shown.
+        self.group_pages = Pages(GroupPage, groups.values(*GROUP_FIELDS), key="path", db=groups.db)
+        self.space_pages = Pages(
+            SpacePage,
+            spaces.values(*SPACE_FIELDS),
+            key="id",
+            db=spaces.db,
+            related=["neighbourhood"],
+        )
+        subject_model = group_selectors.subject_model()
+        subjects = subject_model.objects.order_by("name")
         # A session's or booking's neighbourhood is its space's: only those can match.
-        places = {space.neighbourhood for space in self.spaces if space.neighbourhood}
+        places = {}
+        for row in self.space_pages.rows():
+            if row["neighbourhood_id"] is not None:
+                places[row["neighbourhood_id"]] = _related(row, "neighbourhood")
         self.options = {
-            "group": {group.slug: group for group in self.groups},
-            "subject": {subject.slug: subject for subject in subjects},
-            "neighbourhood": {place.slug: place for place in sorted(places, key=str)},
-            "space": {space.slug: space for space in self.spaces},
+            "group": Options(self.group_pages.rows(), label="title", make=self.group_pages.made),
+            "subject": Options.of(subject_model, subjects.values(), db=subjects.db),
+            "neighbourhood": Options.of(
+                Neighbourhood, sorted(places.values(), key=itemgetter("name")), db=spaces.db
+            ),
+            "space": Options(self.space_pages.rows(), label="title", make=self.space_pages.made),
         }
-        for name, objects in self.options.items():
-            self.filters[name].extra["choices"] = [(slug, str(o)) for slug, o in objects.items()]
+        for name, options in self.options.items():
+            self.filters[name].extra["choices"] = options.choices
+
+    @cached_property
+    def groups(self) -> list[GroupPage]:
+        """Every listed group, by title: for the feed, which may name any of them."""
+        return list(self.group_pages.values())
+
+    @cached_property
+    def spaces(self) -> list[SpacePage]:
+        """Every listed space, by title, with its neighbourhood."""
+        return list(self.space_pages.values())
 
     @cached_property
     def chosen(self) -> dict:
@@ -271,7 +427,11 @@ class WhatsOnFilter(django_filters.FilterSet):
     @cached_property
     def named_groups(self) -> dict[int, str]:
         """The listed groups that show their name on space calendars, by id."""
-        return {group.pk: group.title for group in self.groups if group.show_name_on_bookings}
+        return {
+            row["id"]: row["title"]
+            for row in self.group_pages.rows()
+            if row["show_name_on_bookings"]
+        }
 
     @cached_property
     def query(self) -> str:

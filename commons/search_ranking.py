@@ -76,3 +76,34 @@ def ranked_matches(
     with connection.cursor() as cursor:
         cursor.execute(ranked, (*params, per_type, per_type))
         return cursor.fetchall()
+
+
+def matching_ids(model, words: str, *, operator: str = "and"):
+    """The ids of the `model` pages whose index entries match `words`, as a subquery.
+
+    What the backend's own search filters by when it need not rank, with the full-text
+    index driving: the backend's IN (…) lets SQLite walk every entry of the model's
+    content types and run the MATCH again for each (a city's curricula: half a second),
+    where the MATCH alone, run once, takes a fraction of a millisecond.
+    """
+    from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+    from modelsearch.backends.database.sqlite.sqlite import IndexEntry, SQLiteFTSIndexEntry
+    from modelsearch.utils import get_descendants_content_types_pks
+
+    backend = get_search_backend()
+    compiler = backend.query_compiler_class(
+        model.objects.all(), words, operator=operator, order_by_relevance=False
+    )
+    config = compiler.get_config(backend)
+    match = MatchExpression(
+        compiler.FTS_TABLE_FIELDS,
+        compiler.build_search_query(normalize(compiler.query), config=config),
+    )
+    entries = SQLiteFTSIndexEntry.objects.filter(match).values("pk")
+    return (
+        IndexEntry.objects.filter(
+            pk__in=entries, content_type__in=get_descendants_content_types_pks(model)
+        )
+        .annotate(page_id=Cast("object_id", IntegerField()))
+        .values("page_id")
+    )

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from commons.cache import remember
 from commons.choices import RecordPage, ViewerRole
+from commons.models import Learner
 from commons.services.record_views import record_views
 from groups import rota, selectors
-from groups.choices import Role, SignupRole, SignupStatus
+from groups.choices import EnrolmentStatus, Role, SessionStatus, SignupRole, SignupStatus
 from groups.forms import HelpersFilterForm, RegisterForm, RotaActionForm
 from groups.models import (
     AdultAttendance,
@@ -205,11 +208,53 @@ def _take_cover(place, session, user) -> tuple[int, str]:
 
 # Helpers needed across the town
 
+# How long the count of sessions short of adults is kept: sessions leave the list as they
+# start, so a count may be this stale; any write that changes one starts afresh.
+HELPERS_COUNT_SECONDS = 60
+
+
+class _ShortSessions:
+    """The sessions short of adults as Paginator pages them: the capped count, the same
+    for every visitor with these filters, kept in the shared cache (commons.cache.remember),
+    since finding 500 short sessions reads thousands; a page read without its pages."""
+
+    def __init__(self, sessions, key: str):
+        self.sessions = sessions
+        self.key = key
+
+    def count(self) -> int:
+        return remember(
+            f"helpers-needed-count:{self.key}",
+            lambda: self.sessions[:HELPERS_SHOWN].count(),
+            HELPERS_COUNT_SECONDS,
+        )
+
+    def __getitem__(self, page: slice) -> list[Session]:
+        """The page's sessions with what a card shows as their own attributes, and their
+        group's title as `group_title`: no course, space or group pages to build."""
+        sessions = list(
+            self.sessions.select_related(None)
+            .only("start", "end")
+            .annotate(
+                title=F("course__title"),
+                child_facing=F("course__child_facing"),
+                course_path=F("course__path"),
+                space_title=F("space__title"),
+                area=F("space__neighbourhood__name"),
+            )[page]
+        )
+        paths = {session.course_path[: -GroupPage.steplen] for session in sessions}
+        groups = dict(GroupPage.objects.filter(path__in=paths).values_list("path", "title"))
+        for session in sessions:
+            session.group_title = groups.get(session.course_path[: -GroupPage.steplen], "")
+        return sessions
+
 
 def helpers_needed(request):
     """Every upcoming session short of adults, soonest first: the shared pool at work."""
     filters = HelpersFilterForm(request.GET or None)
     sessions = selectors.sessions_short_of_adults()
+    group = area = None
     if filters.is_valid():
         group, area = filters.cleaned_data["group"], filters.cleaned_data["area"]
         if group is not None:
@@ -218,16 +263,18 @@ def helpers_needed(request):
             )
         if area is not None:
             sessions = sessions.filter(space__neighbourhood=area)
-    shown = sessions[:HELPERS_SHOWN]
+    shown = _ShortSessions(sessions, f"{group.pk if group else ''}:{area.pk if area else ''}")
     results = Paginator(shown, HELPERS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "groups/helpers_needed.html",
         {
             "filters": filters,
+            # Without a group or an area asked for, the form is the same for everyone.
+            "filters_chosen": any(request.GET.get(name) for name in filters.fields),
             "results": results,
             "shown_at_most": HELPERS_SHOWN,
-            "sessions": selectors.with_groups(results),
+            "sessions": results.object_list,
             "page_range": results.paginator.get_elided_page_range(
                 results.number, on_each_side=1, on_ends=1
             ),
@@ -249,7 +296,7 @@ def session_register(request, pk):
     if not may_take and not session.user_is_admin:
         raise Http404
     group = selectors.group_of_course(session.course)
-    learners = list(selectors.learners_on_session(session, request.user))
+    learners = list(_register_learners(session, request.user))
     adults = [
         signup.user
         for signup in session.signups.filter(status=SignupStatus.CONFIRMED)
@@ -293,13 +340,31 @@ def session_register(request, pk):
     )
 
 
+def _register_learners(session, user):
+    """The session's learners this user may see, as selectors.learners_on_session has them.
+
+    The session's admins, and its adults while it is scheduled, see every learner enrolled
+    on its course by learners_visible_to's own rules, known already from the session's
+    access annotations: asking the rules again cost a subquery over the city's courses."""
+    if session.user_is_admin or (
+        session.user_is_adult and session.status == SessionStatus.SCHEDULED
+    ):
+        return Learner.objects.filter(
+            enrolments__course=session.course_id, enrolments__status=EnrolmentStatus.ACTIVE
+        ).order_by("name", "pk")
+    return selectors.learners_on_session(session, user)
+
+
 def _register_history(session, learners) -> dict:
     """Every mark on the register, newest first, and the latest one for each person."""
+    by_pk = {learner.pk: learner for learner in learners}
     learner_marks = list(
-        Attendance.objects.filter(session=session, learner__in=[lr.pk for lr in learners])
-        .select_related("learner", "recorded_by")
+        Attendance.objects.filter(session=session, learner__in=list(by_pk))
+        .select_related("recorded_by")
         .order_by("-recorded_at", "-pk")
     )
+    for mark in learner_marks:
+        mark.learner = by_pk[mark.learner_id]  # Read once already, with the form's rows.
     adult_marks = list(
         AdultAttendance.objects.filter(session=session)
         .select_related("user", "recorded_by")

@@ -7,10 +7,11 @@ from django import forms
 from django.db import models
 from django.db.models import F
 from django.forms.models import ModelChoiceIterator
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from commons import search_ranking
 from groups.filters import UNKNOWN_CHOICE, AgeFilter
 from learning import selectors
 from learning.choices import Licence
@@ -64,17 +65,19 @@ class LongSelect(forms.Select):
     includes another for each option, too slow for hundreds of them on every visit."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = "".join(
-            format_html(
-                '<option value="{}"{}>{}</option>',
-                option["value"],
-                mark_safe(_attrs(option["attrs"])),  # noqa: S308 (escaped by _attrs)
-                option["label"],
+        # The widget's own context less its option dicts (ChoiceWidget.optgroups), which
+        # cost more than the markup: the first option whose value is chosen is selected.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        chosen, selected, options = set(widget["value"]), False, []
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            mark = not selected and option_value in chosen
+            selected = selected or mark
+            options.append(
+                f'<option value="{conditional_escape(option_value)}"'
+                f"{' selected' if mark else ''}>{conditional_escape(label)}</option>"
             )
-            for _group, group_options, _index in widget["optgroups"]
-            for option in group_options
-        )
+        options = "".join(options)
         return format_html(
             '<select name="{}"{}>{}</select>',
             widget["name"],
@@ -160,6 +163,8 @@ class CurriculumFilter(django_filters.FilterSet):
         # Only the words: quotes, brackets and the like mean something to the search
         # engine (SQLite's full-text MATCH fails on a stray quote).
         words = " ".join(WORD.findall(data.get("q") or ""))
+        if words and search_ranking.ranks_in_one_pass():
+            return queryset.filter(pk__in=search_ranking.matching_ids(CurriculumPage, words))
         if words:
             return queryset.search(words, operator="and", order_by_relevance=False)
         return queryset

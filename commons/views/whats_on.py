@@ -12,14 +12,14 @@ shows the month as counts a day; the feed alone lists everything in its span.
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import icalendar
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import Cast, Collate, Concat
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,6 +31,8 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
 from commons import selectors
+from commons.cache import remember
+from commons.feeds import calendar_response, event, feed_etag, not_modified, stamp_now
 from commons.filters import WhatsOnFilter
 from commons.models import Booking
 from groups import selectors as group_selectors
@@ -382,7 +384,15 @@ class Listing:
     def __init__(self, filters: WhatsOnFilter, period: Period):
         self.filters = filters
         self.sessions = filters.qs
-        spaces = [space.pk for space in filters.spaces]
+        # The listed spaces and named groups again, as subqueries: as lists of ids, hundreds
+        # of parameters cost more to compile than the database takes to read them.
+        private = selectors.private_sections()
+        spaces = selectors.listed_spaces(private=private).values("pk")
+        self.named = (
+            group_selectors.listed_groups(private=private)
+            .filter(show_name_on_bookings=True)
+            .values("pk")
+        )
         start, end = _midnight(period.first), _midnight(period.following)
         # One list of the bookings sessions run in, read once: correlated, the planner
         # would walk the period's sessions again for every booking.
@@ -392,9 +402,27 @@ class Listing:
             .filter(space_id__in=spaces)
             .exclude(pk__in=used)
         )
-        self.session_counts = _count_by_day(self.sessions, period.days)
-        self.booking_counts = _count_by_day(self.bookings, period.days)
+        self.session_counts, self.booking_counts = self._counts(period)
         self.shown = [period.day] if period.day else period.days
+
+    def _counts(self, period: Period) -> tuple[dict[date, int], dict[date, int]]:
+        """The sessions and bookings on each day of the period, for the picker or the grid.
+
+        The same for every visitor with these filters, and two scans of the period: kept in
+        the shared cache until the next write. Places left and helpers needed change with
+        the clock (a session that starts stops counting), so those are counted afresh.
+        """
+
+        def count():
+            return (
+                _count_by_day(self.sessions, period.days),
+                _count_by_day(self.bookings, period.days),
+            )
+
+        chosen = self.filters.chosen
+        if chosen["has_places"] or chosen["needs_helpers"]:
+            return count()
+        return remember(f"whats-on-counts:{period.view}:{period.first}:{self.filters.query}", count)
 
     @property
     def session_count(self) -> int:
@@ -415,9 +443,8 @@ class Listing:
             default=F("course__title"),
             output_field=CharField(),
         )
-        named = list(self.filters.named_groups)
         booking_title = Case(
-            When(group_id__in=named, then=F("group__title")),
+            When(group_id__in=self.named, then=F("group__title")),
             default=Value(str(_("Booked"))),
             output_field=CharField(),
         )
@@ -446,19 +473,30 @@ class Listing:
         for key in keys:
             kind, pk = key.split("-")
             ids[kind].append(int(pk))
-        sessions = self.sessions.filter(pk__in=ids["session"]) if ids["session"] else []
-        bookings = Booking.objects.filter(pk__in=ids["booking"]) if ids["booking"] else None
         filters = self.filters
-        by_key = {
-            item.key: item
-            for item in _items(
-                sessions,
-                bookings if bookings is not None else Booking.objects.none(),
-                groups=filters.groups,
-                spaces=filters.spaces,
-                named_groups=filters.named_groups,
+        sessions = list(self.sessions.filter(pk__in=ids["session"])) if ids["session"] else []
+        # Only the pages of what this page shows are made, not every listed group's.
+        by_path, by_pk = filters.group_pages, filters.space_pages
+        items = [_session_item(s, groups=by_path, spaces=by_pk) for s in sessions]
+        # These bookings passed the filters in _ordered: only when, where and whose to read.
+        booked = str(_("Booked"))
+        rows = (
+            Booking.objects.filter(pk__in=ids["booking"]).values_list(
+                "pk", "start", "end", "space_id", "group_id"
             )
-        }
+            if ids["booking"]
+            else []
+        )
+        items += [
+            _booking_item(
+                selectors.ListedBooking(
+                    pk, start, end, filters.named_groups.get(group, booked), by_pk[space]
+                )
+            )
+            for pk, start, end, space, group in rows
+            if space in by_pk  # Unless it was made private since _ordered read it.
+        ]
+        by_key = {item.key: item for item in items}
         return [by_key[key] for key in keys if key in by_key]
 
 
@@ -549,6 +587,7 @@ def whats_on(request):
         "period": period,
         "filters": filters,
         "note": note,
+        "filters_chosen": any(request.GET.get(name) for name in filters.filters),
         "session_count": listing.session_count,
         "booking_count": listing.booking_count,
         "total": listing.count(),
@@ -575,10 +614,6 @@ def whats_on(request):
 
 def _host(request) -> str:
     return split_domain_port(request.get_host())[0] or "commons"
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
 
 
 def _where(space) -> str | None:
@@ -650,7 +685,10 @@ def whats_on_feed(request):
             "\n".join([_("This calendar address has a filter we can’t read."), *problems]),
             content_type="text/plain; charset=utf-8",
         )
-    host, stamp = _host(request), _utc(now)
+    etag = feed_etag(request)
+    if (unchanged := not_modified(request, etag)) is not None:
+        return unchanged
+    host, stamp = _host(request), stamp_now()
     name = _calendar_name(filters)
     calendar = icalendar.Calendar.new(
         prodid=PRODID,
@@ -663,18 +701,15 @@ def whats_on_feed(request):
     calendar.add("X-PUBLISHED-TTL", icalendar.vDuration(FEED_REFRESH))
     for item in filtered_items(filters, start, end):
         calendar.add_component(
-            icalendar.Event.new(
+            event(
                 uid=f"{item.key}@{host}",
                 summary=_summary(item),
-                start=_utc(item.start),
-                end=_utc(item.end),
+                start=item.start,
+                end=item.end,
                 stamp=stamp,
                 location=_where(item.space),
                 description=_about(item),
                 url=request.build_absolute_uri(item.url) if item.url else None,
-                status="CONFIRMED",
             )
         )
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="whats-on.ics"'
-    return response
+    return calendar_response(calendar, filename="whats-on", etag=etag)

@@ -2,21 +2,24 @@
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import icalendar
 import pytest
+from django import forms
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from commons.choices import BookingStatus
+from commons.filters import WhatsOnFilter
 from commons.models import Booking
 from commons.selectors import monday_of
 from commons.views import whats_on
 from groups.choices import CourseStatus, EnrolmentStatus, SessionStatus, SignupRole, SignupStatus
 from groups.models import Enrolment, Session, TutorSignup
+from groups.selectors import public_sessions
 from tests.factories import (
     LearnerFactory,
     NeighbourhoodFactory,
@@ -504,6 +507,52 @@ def test_private_groups_and_spaces_are_not_offered_as_filters(client, town):
     assert "Secret Society" not in response.text
     assert "Draft Den" not in response.text
     assert '<option value="riverside-home-ed">Riverside Home Ed</option>' in response.text
+
+
+def filters_for(data: dict) -> WhatsOnFilter:
+    start = timezone.make_aware(datetime.combine(next_monday(), time.min))
+    sessions = public_sessions(starts_from=start, starts_before=start + timedelta(weeks=1))
+    return WhatsOnFilter(data, queryset=sessions)
+
+
+def test_the_filters_read_their_choices_without_making_a_page(town, monkeypatch):
+    """A city's hundreds of group pages cost more to make than the rest of What's on."""
+
+    def made(*args, **kwargs):
+        raise AssertionError("a page was made for the choices")
+
+    monkeypatch.setattr(Page, "from_db", classmethod(made))
+    filters = filters_for({"subject": "maths", "age": "7"})
+
+    assert filters.form.is_valid()
+    assert filters.filters["group"].extra["choices"] == [
+        ("quiet-co-op", "Quiet Co-op"),
+        ("riverside-home-ed", "Riverside Home Ed"),
+    ]
+    assert filters.filters["space"].extra["choices"] == [
+        ("scout-hut", "Scout Hut"),
+        ("st-marys-hall", "St Mary's Hall"),
+    ]
+    assert filters.filters["neighbourhood"].extra["choices"] == [
+        ("northfields", "Northfields"),
+        ("riverside", "Riverside"),
+    ]
+    assert filters.in_words == ["Maths", "age 7"]
+    monkeypatch.undo()  # The sessions bring their courses, pages themselves.
+    assert list(filters.qs) == [town.maths]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"group": "quiet-co-op", "space": "scout-hut"}, {"group": "nope", "neighbourhood": "<b>"}],
+)
+def test_the_choices_render_as_djangos_own_select_does(town, data):
+    form = filters_for(data).form
+    for name in ("group", "subject", "neighbourhood", "space"):
+        ours = str(form[name])
+        field = form.fields[name]
+        field.widget = forms.Select(choices=field.widget.choices, attrs=field.widget.attrs)
+        assert ours == str(form[name])
 
 
 def busy_group(i: int):
