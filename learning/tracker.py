@@ -7,6 +7,7 @@ import json
 import logging
 import math
 import zipfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -17,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import (
     Case,
-    Count,
     DateTimeField,
     Exists,
     F,
@@ -326,10 +326,23 @@ class UnitSummary:
 
 
 @dataclass
+class FollowedRow:
+    """What a summary shows of a followed curriculum: a row, not a page (making a Wagtail
+    page object costs more than reading its row)."""
+
+    pk: int
+    title: str
+    path: str
+    depth: int
+    achieved_level: int
+    added_by_guardian: bool
+
+
+@dataclass
 class CurriculumSummary:
     """A followed curriculum and its live units, in counts."""
 
-    curriculum: CurriculumPage
+    curriculum: FollowedRow
     units: list[UnitSummary] = field(default_factory=list)
 
     @property
@@ -371,18 +384,20 @@ def progress_summary(learner: Learner, *, history_weeks: int = 0) -> ProgressSum
     curricula has some 1,400 objectives, which the summary counts without loading one.
     With `history_weeks`, also the history achieved_by_week draws for that many weeks."""
     mondays = _chart_mondays(history_weeks)
-    curricula = list(followed_curricula(learner).only("title", "path", "depth", "achieved_level"))
+    fields = ["pk", "title", "path", "depth", "achieved_level", "added_by_guardian"]
+    curricula = [FollowedRow(*row) for row in followed_curricula(learner).values_list(*fields)]
     if not curricula:
         return ProgressSummary([], mondays=mondays)
     by_path = {c.path: CurriculumSummary(c) for c in curricula}
     summaries, needed_in = {}, {}
-    for pk, path, title, total in followed_units(curricula):
+    units, unit_of = followed_units(curricula)
+    for pk, path, title, total in units:
         item = by_path[Page._get_parent_path_from_path(path)]
         summaries[pk] = UnitSummary(pk, title, total)
         needed_in[pk] = item.curriculum.achieved_level
         item.units.append(summaries[pk])
     summary = ProgressSummary(list(by_path.values()), mondays=mondays)
-    _count_levels(learner, summary, summaries, needed_in)
+    _count_levels(learner, summary, summaries, needed_in, unit_of)
     return summary
 
 
@@ -393,16 +408,17 @@ def _chart_mondays(weeks: int) -> list[date]:
     return [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
 
 
-def followed_units(curricula: list[CurriculumPage]) -> list[tuple[int, str, str, int]]:
-    """(id, path, title, current objectives) of the curricula's live units, in order.
+def followed_units(curricula: list[FollowedRow]) -> tuple[list[tuple], dict[int, int]]:
+    """(id, path, title, current objectives) of the curricula's live units, in order, and
+    the unit of each of those current objectives, by objective id.
 
     The same for every learner following those curricula and changed only by publishing,
     so kept in the shared cache until the next write (commons.cache.remember)."""
-    key = "followed-units:" + ",".join(str(pk) for pk in sorted(c.pk for c in curricula))
+    key = "followed-units-2:" + ",".join(str(pk) for pk in sorted(c.pk for c in curricula))
     return remember(key, lambda: _units_with_totals(curricula))
 
 
-def _units_with_totals(curricula) -> list[tuple[int, str, str, int]]:
+def _units_with_totals(curricula) -> tuple[list[tuple[int, str, str, int]], dict[int, int]]:
     # A range of paths per curriculum, and no ORDER BY, so that SQLite seeks each range
     # in the path index (MULTI-INDEX OR) instead of scanning every page in path order.
     children = Q()
@@ -412,30 +428,32 @@ def _units_with_totals(curricula) -> list[tuple[int, str, str, int]]:
     units = UnitPage.objects.live().filter(children, depth__in=depths).order_by()
     rows = sorted(units.values_list("pk", "path", "title"), key=itemgetter(1))
     current = LearningObjective.objects.filter(page_id__in=[r[0] for r in rows], retired=False)
-    totals = dict(
-        current.order_by().values("page_id").annotate(n=Count("pk")).values_list("page_id", "n")
-    )
-    return [(pk, path, title, totals.get(pk, 0)) for pk, path, title in rows]
+    unit_of = dict(current.order_by().values_list("pk", "page_id"))
+    totals = Counter(unit_of.values())
+    return [(pk, path, title, totals[pk]) for pk, path, title in rows], unit_of
 
 
-def _count_levels(learner, summary, units: dict, needed_in: dict) -> None:
-    """Read the learner's entries on the units' current objectives once, oldest first:
-    the latest adult entry is each objective's level, the latest own one sits beside it.
-    With the chart's Mondays, the adults' entries with their times, read only from the
-    first Monday on: reading a time costs more than the rest of the row, and a long
-    history has most of its entries before the chart starts."""
+def _count_levels(learner, summary, units: dict, needed_in: dict, unit_of: dict) -> None:
+    """Read the learner's entries once, oldest first, and keep those on the units' current
+    objectives (`unit_of`): the latest adult entry is each objective's level, the latest
+    own one sits beside it. With the chart's Mondays, the adults' entries with their
+    times, read only from the first Monday on: reading a time costs more than the rest
+    of the row, and a long history has most of its entries before the chart starts.
+    All the learner's entries, not a join to the objectives for their units: their
+    other entries are few beside the join's lookup of every row's objective."""
     with_history = bool(summary.mondays)
-    entries = ProgressEntry.objects.filter(
-        learner=learner, objective__page_id__in=list(units), objective__retired=False
-    ).order_by("recorded_at", "pk")
-    fields = ["objective_id", "objective__page_id", "source", "level"]
+    entries = ProgressEntry.objects.filter(learner=learner).order_by("recorded_at", "pk")
+    fields = ["objective_id", "source", "level"]
     if with_history:
         start = timezone.make_aware(datetime.combine(summary.mondays[0], time.min))
         recent = When(recorded_at__gte=start, then=F("recorded_at"))
         entries = entries.annotate(at=Case(recent, default=None, output_field=DateTimeField()))
         fields.append("at")
     adults, own = {}, {}
-    for objective, unit, source, level, *at in entries.values_list(*fields):
+    for objective, source, level, *at in entries.values_list(*fields):
+        unit = unit_of.get(objective)
+        if unit is None:
+            continue
         if source == Source.SELF:
             own[objective] = (unit, level)
         elif source in ADULT_SOURCES:
