@@ -9,15 +9,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, format_html
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from commons import selectors
 from commons.models import Facility, Neighbourhood, SpacePage
 from commons.models.spaces import ACCESS_FEATURES
-from commons.widgets import DateInput, TimeInput
+from commons.widgets import DateInput, LongSelect, TimeInput
 from groups import selectors as group_selectors
 from groups.models import GroupPage
 
@@ -260,40 +258,6 @@ class Options:
     def get(self, slug: str):
         row = self._rows.get(slug)
         return None if row is None else self._make(row)
-
-
-class LongSelect(forms.Select):
-    """A select written in Python, character for character what Django's templates write:
-    those include a template for each option, too slow for hundreds of groups."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        # The widget's context less its option dicts (ChoiceWidget.optgroups), which cost
-        # more than the markup: the first option whose value is chosen is selected.
-        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
-        chosen, selected, options = set(widget["value"]), False, []
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            mark = not selected and option_value in chosen
-            selected = selected or mark
-            options.append(
-                f'\n  <option value="{conditional_escape(option_value)}"'
-                f"{' selected' if mark else ''}>{conditional_escape(label)}</option>\n"
-            )
-        return format_html(
-            '<select name="{}"{}>{}\n</select>',
-            widget["name"],
-            mark_safe(_attrs(widget["attrs"])),  # noqa: S308 (escaped by _attrs)
-            mark_safe("".join(options)),  # noqa: S308 (each option escaped above)
-        )
-
-
-def _attrs(attrs: dict) -> str:
-    """Attributes as Django's widgets/attrs.html writes them: True bare, False left out."""
-    return "".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-        for name, value in attrs.items()
-        if value is not False
-    )
 
 
 class WhatsOnFilter(django_filters.FilterSet):

@@ -7,11 +7,10 @@ from django import forms
 from django.db import models
 from django.db.models import F
 from django.forms.models import ModelChoiceIterator
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from commons import search_ranking
+from commons.widgets import LongSelect
 from groups.filters import UNKNOWN_CHOICE, AgeFilter
 from learning import selectors
 from learning.choices import Licence
@@ -49,41 +48,6 @@ class TitleChoices(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         yield from self.queryset.values_list("slug", "title")
-
-
-def _attrs(attrs: dict) -> str:
-    """Attributes as Django's widgets/attrs.html writes them: True bare, False left out."""
-    return "".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-        for name, value in attrs.items()
-        if value is not False and value is not None
-    )
-
-
-class LongSelect(forms.Select):
-    """A select written in Python, the same markup as Django's template: that template
-    includes another for each option, too slow for hundreds of them on every visit."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        # The widget's own context less its option dicts (ChoiceWidget.optgroups), which
-        # cost more than the markup: the first option whose value is chosen is selected.
-        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
-        chosen, selected, options = set(widget["value"]), False, []
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            mark = not selected and option_value in chosen
-            selected = selected or mark
-            options.append(
-                f'<option value="{conditional_escape(option_value)}"'
-                f"{' selected' if mark else ''}>{conditional_escape(label)}</option>"
-            )
-        options = "".join(options)
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            widget["name"],
-            mark_safe(_attrs(widget["attrs"])),  # noqa: S308 (escaped by _attrs)
-            mark_safe(options),  # noqa: S308 (each option escaped above)
-        )
 
 
 class GroupChoiceField(django_filters.fields.ModelChoiceField):

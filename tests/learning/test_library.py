@@ -5,6 +5,7 @@ import html
 import re
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import strip_tags
@@ -241,6 +242,17 @@ def test_the_group_filter_offers_the_live_groups(client, town, new_group):
     new_group("Closed Group").unpublish()
     options = client.get(LIBRARY).context["filters"].form.fields["group"].queryset
     assert [group.title for group in options] == ["Hilltop Free School", "Riverside Home Ed"]
+
+
+@pytest.mark.parametrize("query", ["", "?group=riverside-home-ed", "?group=%3Cb%3E"])
+def test_the_group_choices_render_as_djangos_own_select_does(client, town, new_group, query):
+    new_group("Tom & Jerry's <Club>")
+    form = client.get(f"{LIBRARY}{query}").context["filters"].form
+    ours = str(form["group"])
+    field = form.fields["group"]
+    field.widget = forms.Select(choices=field.widget.choices, attrs=field.widget.attrs)
+    assert ours == str(form["group"])
+    assert "Tom &amp; Jerry&#x27;s &lt;Club&gt;" in ours
 
 
 def test_no_match_suggests_widening_the_filters(client, town):
