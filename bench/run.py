@@ -112,9 +112,9 @@ def build_database(args, env) -> None:
     # This process may have read the manifest before collectstatic wrote it (a new
     # machine): read it again, or every page fails to name its CSS.
     from django.contrib.staticfiles.storage import staticfiles_storage
-    from django.utils.functional import empty
 
-    staticfiles_storage._wrapped = empty
+    storage = staticfiles_storage
+    storage.hashed_files, storage.manifest_hash = storage.load_manifest()
     from commons.models import User
     from commons.scale_tools import USERNAME_PREFIX
 
