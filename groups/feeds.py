@@ -7,7 +7,6 @@ an address only they know, which they can replace (CalendarToken).
 
 from datetime import timedelta
 
-import icalendar
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
@@ -16,14 +15,12 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from commons.feeds import calendar_response, event, feed_etag, not_modified, stamp_now
+from commons.feeds import Event, feed_etag, feed_response, not_modified
 from groups import selectors
 from groups.choices import SessionStatus, SignupRole, SignupStatus
 from groups.models import CalendarToken, GroupPage, TutorSignup
 
 PRODID = "-//Commons//Sessions//EN"
-# How often a subscribed calendar should look again (RFC 7986 and Outlook's and Apple's).
-REFRESH = timedelta(hours=1)
 # How far back a feed keeps sessions, so last week's stay in the calendar.
 KEEP = timedelta(days=60)
 
@@ -32,30 +29,16 @@ def _host(request) -> str:
     return split_domain_port(request.get_host())[0] or "commons"
 
 
-def _event(request, session, *, host: str, stamp, description: str = ""):
-    return event(
+def _event(request, session, *, host: str, description: str = "") -> Event:
+    return Event(
         uid=f"session-{session.pk}@{host}",
         summary=session.course.title,
         start=session.start,
         end=session.end,
-        stamp=stamp,
         location=session.space.title if session.space_id else None,
         description=description or None,
         url=request.build_absolute_uri(reverse("groups:session_detail", args=[session.pk])),
     )
-
-
-def _response(
-    *, name: str, description: str, uid: str, events, filename: str, etag: str | None = None
-) -> HttpResponse:
-    calendar = icalendar.Calendar.new(
-        prodid=PRODID, name=name, description=description, method="PUBLISH", uid=uid
-    )
-    calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("X-PUBLISHED-TTL", icalendar.vDuration(REFRESH))
-    for item in events:
-        calendar.add_component(item)
-    return calendar_response(calendar, filename=filename, etag=etag)
 
 
 def group_sessions_feed(request, group_id: int) -> HttpResponse:
@@ -74,12 +57,13 @@ def group_sessions_feed(request, group_id: int) -> HttpResponse:
         .select_related("course", "space")
         .order_by("start", "pk")
     )
-    host, stamp = _host(request), stamp_now()
-    return _response(
+    host = _host(request)
+    return feed_response(
+        prodid=PRODID,
         name=_("%(group)s: sessions") % {"group": group.title},
         description=_("When and where %(group)s's courses meet.") % {"group": group.title},
         uid=f"group-{group.pk}-sessions@{host}",
-        events=[_event(request, session, host=host, stamp=stamp) for session in sessions],
+        events=[_event(request, session, host=host) for session in sessions],
         filename=f"{group.slug}-sessions",
         etag=etag,
     )
@@ -95,18 +79,18 @@ def personal_feed(request, token: str) -> HttpResponse:
         )
     )
     children = selectors.children_by_course(owner)
-    host, stamp = _host(request), stamp_now()
+    host = _host(request)
     events = [
         _event(
             request,
             session,
             host=host,
-            stamp=stamp,
             description=_what_for_me(roles.get(session.pk), children.get(session.course_id)),
         )
         for session in sessions
     ]
-    return _response(
+    return feed_response(
+        prodid=PRODID,
         name=_("My sessions"),
         description=_("Sessions you lead or help at, and your children's sessions."),
         uid=f"person-{owner.pk}-sessions@{host}",

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-import icalendar
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, Value, When
@@ -32,7 +31,7 @@ from wagtail.models import Page
 
 from commons import selectors
 from commons.cache import remember
-from commons.feeds import calendar_response, event, feed_etag, not_modified, stamp_now
+from commons.feeds import Event, feed_etag, feed_response, not_modified
 from commons.filters import WhatsOnFilter
 from commons.models import Booking
 from groups import selectors as group_selectors
@@ -47,7 +46,6 @@ HORIZON = timedelta(days=2 * 365)
 # sessions and book rooms. Calendar apps read it again every hour, so it stays small.
 FEED_BEHIND = timedelta(weeks=2)
 FEED_AHEAD = timedelta(weeks=26)
-FEED_REFRESH = timedelta(hours=1)
 PRODID = "-//Commons//What's on//EN"
 # At most this many on the home page's "What's on this week".
 HOME_ITEMS = 6
@@ -688,28 +686,25 @@ def whats_on_feed(request):
     etag = feed_etag(request)
     if (unchanged := not_modified(request, etag)) is not None:
         return unchanged
-    host, stamp = _host(request), stamp_now()
+    host = _host(request)
     name = _calendar_name(filters)
-    calendar = icalendar.Calendar.new(
+    return feed_response(
         prodid=PRODID,
         name=name,
         description=_("Sessions and space bookings in the commons: %(name)s.") % {"name": name},
-        method="PUBLISH",
         uid=f"whats-on-{_digest(filters.query)}@{host}",
-    )
-    calendar.add("REFRESH-INTERVAL", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("X-PUBLISHED-TTL", icalendar.vDuration(FEED_REFRESH))
-    for item in filtered_items(filters, start, end):
-        calendar.add_component(
-            event(
+        events=[
+            Event(
                 uid=f"{item.key}@{host}",
                 summary=_summary(item),
                 start=item.start,
                 end=item.end,
-                stamp=stamp,
                 location=_where(item.space),
                 description=_about(item),
                 url=request.build_absolute_uri(item.url) if item.url else None,
             )
-        )
-    return calendar_response(calendar, filename="whats-on", etag=etag)
+            for item in filtered_items(filters, start, end)
+        ],
+        filename="whats-on",
+        etag=etag,
+    )

@@ -6,6 +6,8 @@ import icalendar
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from wagtail.models import PageViewRestriction
 
 from commons import feeds
@@ -211,30 +213,57 @@ def test_feeds_cost_the_same_queries_however_many_bookings(
 # Made faster, the same calendar; and a 304 for a calendar app that already has it.
 
 
-def test_feed_events_and_bytes_are_what_icalendar_makes_itself():
-    stamp = datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC)
-    start, end = datetime(2027, 7, 7, 9, tzinfo=UTC), datetime(2027, 7, 7, 11, 30, tzinfo=UTC)
-    texts = {
-        "uid": "booking-12@commons.example.org",
-        "summary": "Łódź; Café, “Crêpes” & \\ 🍓 " * 4,  # folded, escaped, many-byte
-        "location": "St Mary's Hall, Church Lane, Ashby Vale",
-        "description": "You are leading this session.\nEnrolled: Ada and Bea.",
-        "url": "https://commons.example.org/sessions/12/?a=1&b=2",
-    }
-    calendars = [
-        icalendar.Calendar.new(prodid="-//Test//EN", name="N" * 90, method="PUBLISH", uid="u")
-        for _ in range(2)
-    ]
-    calendars[0].add_component(
-        icalendar.Event.new(start=start, end=end, stamp=stamp, status="CONFIRMED", **texts)
-    )
-    calendars[1].add_component(
-        feeds.event(start=start, end=end, stamp=icalendar.vDDDTypes(stamp), **texts)
-    )
-    made = feeds.calendar_bytes(calendars[1])
+def both_ways(*, now: datetime, **event) -> tuple[bytes, bytes]:
+    """A calendar with this event written by icalendar itself, and by the feeds."""
 
-    assert made == calendars[0].to_ical() == calendars[1].to_ical()
-    assert max(len(line) for line in made.split(b"\r\n")) <= 75
+    def head():
+        return icalendar.Calendar.new(
+            prodid="-//Test//EN", name="N" * 90, method="PUBLISH", uid="u"
+        )
+
+    theirs = head()
+    present = {name: value for name, value in event.items() if value}
+    theirs.add_component(icalendar.Event.new(stamp=now, status="CONFIRMED", **present))
+    return feeds.calendar_bytes(head(), [feeds.Event(**event)], now=now), theirs.to_ical()
+
+
+def test_feed_bytes_are_what_icalendar_makes_itself():
+    ours, theirs = both_ways(
+        now=datetime(2027, 1, 2, 3, 4, 5, 678, tzinfo=UTC),
+        start=datetime(2027, 7, 7, 9, tzinfo=UTC),
+        end=datetime(2027, 7, 7, 11, 30, tzinfo=UTC),
+        uid="booking-12@commons.example.org",
+        summary="Łódź; Café, “Crêpes” & \\ 🍓 " * 4,  # folded, escaped, many-byte
+        location="St Mary's Hall, Church Lane, Ashby Vale",
+        description="You are leading this session.\nEnrolled: Ada and Bea.",
+        url="https://commons.example.org/sessions/12/?a=1&b=2",
+    )
+    assert ours == theirs
+    assert max(len(line) for line in ours.split(b"\r\n")) <= 75
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    # Any text, and long ASCII lines with escapes where a fold could split them.
+    summary=st.text(min_size=1) | st.text(alphabet="ab ,;\\^\n", min_size=60),
+    location=st.none() | st.text() | st.text(alphabet="ab ,;\\^", min_size=60),
+    description=st.none() | st.text(),
+    start=st.datetimes(min_value=datetime(2000, 1, 1), timezones=st.just(UTC)),
+    minutes=st.integers(min_value=1, max_value=10_000),
+)
+def test_any_event_is_written_as_icalendar_writes_it(
+    summary, location, description, start, minutes
+):
+    ours, theirs = both_ways(
+        now=datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC),
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        uid=f"booking-{minutes}@commons",
+        summary=summary,
+        location=location,
+        description=description,
+    )
+    assert ours == theirs
 
 
 def test_a_feed_answers_304_until_something_changes(client, hall, shown):
