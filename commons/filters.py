@@ -6,6 +6,7 @@ from operator import itemgetter
 
 import django_filters
 from django import forms
+from django.db import router
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -13,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from commons import selectors
+from commons.cache import remember
 from commons.models import Facility, Neighbourhood, SpacePage
 from commons.models.spaces import ACCESS_FEATURES
 from commons.widgets import DateInput, LongSelect, TimeInput
@@ -260,6 +262,16 @@ class Options:
         return None if row is None else self._make(row)
 
 
+def _choice_rows() -> dict[str, list[dict]]:
+    """The listed groups and spaces and every subject, as rows, for the filters' choices."""
+    private = selectors.private_sections()
+    return {
+        "groups": list(group_selectors.listed_groups(private=private).values(*GROUP_FIELDS)),
+        "spaces": list(selectors.listed_spaces(private=private).values(*SPACE_FIELDS)),
+        "subjects": list(group_selectors.subject_model().objects.order_by("name").values()),
+    }
+
+
 class WhatsOnFilter(django_filters.FilterSet):
     """Narrow What's on by group, subject, age, neighbourhood and space, and to sessions
     with places left or short of helpers.
@@ -268,7 +280,8 @@ class WhatsOnFilter(django_filters.FilterSet):
     bookings by the same filters. The group filter finds only the bookings of groups that
     show their name on calendars, so a group's hidden bookings are never singled out.
     The choices take four queries (the view restrictions, groups, spaces with their
-    neighbourhoods, subjects) and the chosen ones are found among them; groups and spaces
+    neighbourhoods, subjects), kept in the shared cache until the next write, and the
+    chosen ones are found among them; groups and spaces
     go by slug, unique under their one directory page. They are read as rows: a group's
     or space's page is made only when asked for (`group_pages` by path, `space_pages` by
     id), for what is shown or chosen; `groups` and `spaces` make them all.
@@ -318,21 +331,16 @@ class WhatsOnFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
-        private = selectors.private_sections()
-        groups = group_selectors.listed_groups(private=private)
-        spaces = selectors.listed_spaces(private=private)
         # Rows, not pages: a city's 500 group pages cost more to make than the whole page
-        # takes otherwise. Pages are made from these rows only for what is shown.
-        self.group_pages = Pages(GroupPage, groups.values(*GROUP_FIELDS), key="path", db=groups.db)
+        # takes otherwise. Pages are made from these rows only for what is shown. Only an
+        # editor changes them, so they are kept until the next write, like the menu.
+        rows = remember("whats-on-choices", _choice_rows)
+        db = router.db_for_read(GroupPage)
+        self.group_pages = Pages(GroupPage, rows["groups"], key="path", db=db)
         self.space_pages = Pages(
-            SpacePage,
-            spaces.values(*SPACE_FIELDS),
-            key="id",
-            db=spaces.db,
-            related=["neighbourhood"],
+            SpacePage, rows["spaces"], key="id", db=db, related=["neighbourhood"]
         )
         subject_model = group_selectors.subject_model()
-        subjects = subject_model.objects.order_by("name")
         # A session's or booking's neighbourhood is its space's: only those can match.
         places = {}
         for row in self.space_pages.rows():
@@ -340,9 +348,9 @@ class WhatsOnFilter(django_filters.FilterSet):
                 places[row["neighbourhood_id"]] = _related(row, "neighbourhood")
         self.options = {
             "group": Options(self.group_pages.rows(), label="title", make=self.group_pages.made),
-            "subject": Options.of(subject_model, subjects.values(), db=subjects.db),
+            "subject": Options.of(subject_model, rows["subjects"], db=db),
             "neighbourhood": Options.of(
-                Neighbourhood, sorted(places.values(), key=itemgetter("name")), db=spaces.db
+                Neighbourhood, sorted(places.values(), key=itemgetter("name")), db=db
             ),
             "space": Options(self.space_pages.rows(), label="title", make=self.space_pages.made),
         }
