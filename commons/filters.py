@@ -262,6 +262,21 @@ class Options:
         return None if row is None else self._make(row)
 
 
+class PickField(django_filters.fields.ChoiceField):
+    """A choice field whose copies share its list of choices: a form copies each of its
+    fields on every visit, deeply, and What's on's lists run to hundreds of (read-only)
+    pairs."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result.choices = self._choices.choices  # the copy's own iterator over the same list
+        return result
+
+
+class PickFilter(django_filters.ChoiceFilter):
+    field_class = PickField
+
+
 def _choice_rows() -> dict[str, list[dict]]:
     """The listed groups and spaces and every subject, as rows, for the filters' choices."""
     private = selectors.private_sections()
@@ -287,13 +302,13 @@ class WhatsOnFilter(django_filters.FilterSet):
     id), for what is shown or chosen; `groups` and `spaces` make them all.
     """
 
-    group = django_filters.ChoiceFilter(
+    group = PickFilter(
         label=_("Group"),
         empty_label=_("Any group"),
         widget=LongSelect,
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
-    subject = django_filters.ChoiceFilter(
+    subject = PickFilter(
         label=_("Subject"),
         empty_label=_("Any subject"),
         widget=LongSelect,
@@ -310,13 +325,13 @@ class WhatsOnFilter(django_filters.FilterSet):
             "max_value": _("Enter an age below 100."),
         },
     )
-    neighbourhood = django_filters.ChoiceFilter(
+    neighbourhood = PickFilter(
         label=_("Neighbourhood"),
         empty_label=_("Anywhere in town"),
         widget=LongSelect,
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
-    space = django_filters.ChoiceFilter(
+    space = PickFilter(
         label=_("Space"),
         empty_label=_("Any space"),
         widget=LongSelect,
