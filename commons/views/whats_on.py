@@ -23,9 +23,10 @@ from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
@@ -377,50 +378,58 @@ class Listing:
 
     `sessions` are the filtered sessions of the whole period; a booking one of them runs in
     is that session, listed once. Paginator reads `count()` and slices this.
+
+    The counts and the order are the same for every visitor with these filters, so they
+    are kept in the shared cache until the next write: most visits read neither again.
+    Places left and helpers needed change with the clock alone (a session that starts
+    stops counting), so with those filters both are read afresh.
     """
 
     def __init__(self, filters: WhatsOnFilter, period: Period):
         self.filters = filters
+        self.period = period
         self.sessions = filters.qs
-        # The listed spaces and named groups again, as subqueries: as lists of ids, hundreds
-        # of parameters cost more to compile than the database takes to read them.
-        private = selectors.private_sections()
-        spaces = selectors.listed_spaces(private=private).values("pk")
-        self.named = (
-            group_selectors.listed_groups(private=private)
-            .filter(show_name_on_bookings=True)
-            .values("pk")
+        self.shown = [period.day] if period.day else period.days
+        chosen = filters.chosen
+        self.with_the_clock = chosen["has_places"] or chosen["needs_helpers"]
+        self.session_counts, self.booking_counts = self._remember(
+            f"counts:{period.view}:{period.first}", self._counts
         )
+
+    def _remember(self, name: str, build):
+        """build(), kept for visitors with the same filters until the next write."""
+        if self.with_the_clock:
+            return build()
+        return remember(f"whats-on-{name}:{self.filters.query}", build)
+
+    @cached_property
+    def named(self):
+        """The listed groups that show their name, as a subquery: as a list of ids,
+        hundreds of parameters cost more to compile than the database takes to read them."""
+        private = selectors.private_sections()
+        groups = group_selectors.listed_groups(private=private)
+        return groups.filter(show_name_on_bookings=True).values("pk")
+
+    @cached_property
+    def bookings(self):
+        """The period's bookings that pass the filters, of listed spaces, less those a
+        session runs in."""
+        period, private = self.period, selectors.private_sections()
+        spaces = selectors.listed_spaces(private=private).values("pk")
         start, end = _midnight(period.first), _midnight(period.following)
         # One list of the bookings sessions run in, read once: correlated, the planner
         # would walk the period's sessions again for every booking.
         used = self.sessions.filter(booking_id__isnull=False).values("booking_id")
-        self.bookings = (
-            filters.narrow_bookings(selectors.bookings_starting(start, end))
+        return (
+            self.filters.narrow_bookings(selectors.bookings_starting(start, end))
             .filter(space_id__in=spaces)
             .exclude(pk__in=used)
         )
-        self.session_counts, self.booking_counts = self._counts(period)
-        self.shown = [period.day] if period.day else period.days
 
-    def _counts(self, period: Period) -> tuple[dict[date, int], dict[date, int]]:
-        """The sessions and bookings on each day of the period, for the picker or the grid.
-
-        The same for every visitor with these filters, and two scans of the period: kept in
-        the shared cache until the next write. Places left and helpers needed change with
-        the clock (a session that starts stops counting), so those are counted afresh.
-        """
-
-        def count():
-            return (
-                _count_by_day(self.sessions, period.days),
-                _count_by_day(self.bookings, period.days),
-            )
-
-        chosen = self.filters.chosen
-        if chosen["has_places"] or chosen["needs_helpers"]:
-            return count()
-        return remember(f"whats-on-counts:{period.view}:{period.first}:{self.filters.query}", count)
+    def _counts(self) -> tuple[dict[date, int], dict[date, int]]:
+        """The sessions and bookings on each day of the period, for the picker or the grid."""
+        days = self.period.days
+        return _count_by_day(self.sessions, days), _count_by_day(self.bookings, days)
 
     @property
     def session_count(self) -> int:
@@ -432,6 +441,16 @@ class Listing:
 
     def count(self) -> int:
         return self.session_count + self.booking_count
+
+    def _keys(self, page: slice) -> list[str]:
+        """The keys ("session-12", "booking-7") of one page of the shown days' items."""
+        period = self.period
+        # In the visitor's language: the order sorts by its word for "Booked".
+        name = f"keys:{get_language()}:{period.view}:{period.first}:{period.day}"
+        return self._remember(
+            f"{name}:{page.start}:{page.stop}",
+            lambda: [row["key"] for row in self._ordered()[page]],
+        )
 
     def _ordered(self):
         """The shown days' keys, as _items sorts them: one UNION ALL, sorted and sliced."""
@@ -466,7 +485,7 @@ class Listing:
         """The items of one page, read in at most three queries whatever the page."""
         if page.start == page.stop:
             return []
-        keys = [row["key"] for row in self._ordered()[page]]
+        keys = self._keys(page)
         ids = {"session": [], "booking": []}
         for key in keys:
             kind, pk = key.split("-")

@@ -184,6 +184,17 @@ def test_a_week_lists_sessions_and_bookings_in_time_order(client, town):
     assert f'<h3 class="whats-on__date">{day(1):%A} {day(1).day} {day(1):%B}' in response.text
 
 
+def test_a_change_shows_on_the_next_visit_though_the_week_is_remembered(client, town):
+    assert "2 sessions and 2 space bookings" in week(client).text
+    town.music.status = SessionStatus.CANCELLED
+    town.music.save()
+    late = book(town.shown.space, town.shown.group, at(day(5), 9))
+
+    response = week(client)
+    assert keys(response) == [town["maths"], town["shown"], town["hidden"], f"booking-{late.pk}"]
+    assert "1 session and 3 space bookings" in response.text
+
+
 def test_a_booking_a_session_runs_in_is_listed_once_as_the_session(client, town):
     listed = keys(week(client))
 
