@@ -17,9 +17,17 @@ from wagtail.models.sites import (
 from commons.cache import remember
 
 
+def _read_sites() -> list[Site]:
+    sites = list(Site.objects.select_related("root_page").order_by("pk"))
+    for site in sites:
+        # Its own class (the HomePage), as Wagtail's routing asks for it on every page.
+        site.root_page = site.root_page.specific
+    return sites
+
+
 def all_sites() -> list[Site]:
     """Every site with its root page, kept in the shared cache until the next write."""
-    return remember("sites", lambda: list(Site.objects.select_related("root_page").order_by("pk")))
+    return remember("sites", _read_sites)
 
 
 def _match(site: Site, hostname: str, port: int | None) -> int:

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commons.middleware.ContentSecurityPolicyMiddleware",
+    "commons.middleware.WagtailSiteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes must come last so it sees the final response of a failed login.
     "axes.middleware.AxesMiddleware",

@@ -1,10 +1,13 @@
 """The request's site comes from the shared cache, chosen as Wagtail would choose it."""
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Site
 from wagtail.models.sites import get_site_for_hostname
 
+from commons.models import HomePage, StandardPage
 from commons.sites import find_site, site_for_request
 
 
@@ -68,3 +71,20 @@ def test_the_site_costs_no_query_once_cached_and_follows_a_change(sites, django_
     Site.objects.get(pk=site.pk).delete()  # a write: the next request looks again
     request = RequestFactory().get("/", HTTP_HOST="other.example:8080", SERVER_PORT="8080")
     assert site_for_request(request).port == 80
+
+
+def test_pages_are_routed_from_the_cached_site_of_their_host(db, client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    root = Page.objects.get(depth=1)
+    other = root.add_child(instance=StandardPage(title="The other town", slug="other-town"))
+    Site.objects.create(hostname="other.example", port=80, root_page=other)
+    client.get("/")  # fills the cache
+
+    with CaptureQueriesContext(connection) as queries:
+        home = client.get("/")
+    assert home.context["page"] == HomePage.objects.get()
+    assert not [query for query in queries if "wagtailcore_site" in query["sql"]]
+    assert client.get("/", HTTP_HOST="other.example").context["page"] == other
+
+    Site.objects.filter(hostname="other.example").delete()  # a write: looked up afresh
+    assert client.get("/", HTTP_HOST="other.example").context["page"] == HomePage.objects.get()
