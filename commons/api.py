@@ -7,6 +7,7 @@ send. Wagtail's own API for pages stays at /api/v2/ (learning/api.py).
 """
 
 import math
+import re
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
@@ -19,6 +20,7 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import Throttled, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.throttling import AnonRateThrottle
+from wagtail.models import Page, Site
 
 from commons import cache as page_cache
 from commons import selectors as commons_selectors
@@ -199,7 +201,9 @@ class OpenDataPagination(PageNumberPagination):
     """Pages of items with the total and links to the pages either side.
 
     `finish` turns one page of rows into what the schema reads (attaching each
-    session's group, say), so a page costs the same queries however long it is.
+    session's group, say), so a page costs the same queries however long it is. With
+    `columns`, the page is read as rows of those columns rather than model instances
+    (the count still counts the queryset itself, without them).
     """
 
     class Input(Schema):
@@ -214,21 +218,37 @@ class OpenDataPagination(PageNumberPagination):
         previous: str | None = Field(description="The page before, or null on the first.")
         items: list[Any]
 
-    def __init__(self, *, finish, **kwargs) -> None:
+    def __init__(self, *, finish, columns: tuple[str, ...] = (), **kwargs) -> None:
         super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
         self.finish = finish
+        self.columns = columns
 
     def paginate_queryset(self, queryset, pagination, request, **params) -> dict:
         page, size = pagination.page, pagination.page_size
         offset = (page - 1) * size
         count = queryset.count()
-        rows = list(queryset[offset : offset + size]) if offset < count else []
+        if offset >= count:
+            rows = []
+        elif self.columns:
+            rows = self._rows(queryset, offset, size)
+        else:
+            rows = list(queryset[offset : offset + size])
         return {
             "count": count,
             "next": _page_link(request, page + 1) if offset + size < count else None,
             "previous": _page_link(request, page - 1) if page > 1 else None,
             "items": self.finish(request, rows),
         }
+
+    def _rows(self, queryset, offset: int, size: int) -> list[dict]:
+        """The page's rows of `columns`: first their ids, then the rows of those ids.
+
+        On PostgreSQL a LIMIT over the whole listing plans its per-row subqueries (the
+        counts, the public checks) for every row it might read, and may hash a whole
+        table for one; over a list of ids it plans for those rows alone.
+        """
+        ids = list(queryset.values_list("pk", flat=True)[offset : offset + size])
+        return list(queryset.filter(pk__in=ids).values(*self.columns))
 
 
 def _page_link(request: HttpRequest, page: int) -> str:
@@ -258,48 +278,135 @@ def _tags(items) -> list[dict]:
     return [{"slug": item.slug, "name": item.name} for item in items]
 
 
-def _session(request: HttpRequest, session) -> dict:
-    space = session.space if session.space_is_public else None
-    group = session.group_page if session.group_page and session.group_page.live else None
-    course = session.course
-    return {
-        "id": session.pk,
-        "start": timezone.localtime(session.start),
-        "end": timezone.localtime(session.end),
-        "url": request.build_absolute_uri(reverse("groups:session_detail", args=[session.pk])),
-        "course": _link(request, course),
-        "unit": session.unit.title if session.unit_is_public else None,
-        "group": _link(request, group),
-        "space": _link(request, space),
-        "neighbourhood": _place(space.neighbourhood) if space else None,
-        "ages": {"youngest": course.min_age, "oldest": course.max_age},
-        "places_left": session.places_left,
-        "adults_needed": session.adults_needed,
-        "helpers_needed": max(0, session.adults_short),
-    }
+class PageUrls:
+    """Page and session addresses for one request, as `_absolute(page.get_url(request))`
+    and `reverse` give them, without a page instance or a `reverse` for each.
+
+    Wagtail's get_url_parts matches the page's `url_path` against the sites' root paths
+    and reverses `wagtail_serve` for the rest; here the sites, the current site and the
+    reversed prefix are read once per request. A page outside the request's site gets the
+    full URL of its own site, as get_url gives it. Anything out of the ordinary (several
+    sites for one page, translations, characters a URL would quote) goes to Wagtail.
+    """
+
+    # Slugs that reverse() would neither quote nor refuse.
+    PLAIN = re.compile(r"(?:[A-Za-z0-9_-]+/)*")
+    # A stand-in id: the session URL is reversed once with it and cut where it stands.
+    MARK = "2147483647"
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+        self.sentinel = Page()
+        self.root_paths = self.sentinel._get_site_root_paths(request)
+        self.site_ids = {root.site_id for root in self.root_paths}
+        self._site_id = None
+        self.simple = not getattr(settings, "WAGTAIL_I18N_ENABLED", False) and getattr(
+            settings, "WAGTAIL_APPEND_SLASH", True
+        )
+        self.serve = reverse("wagtail_serve", args=("",))
+        self.local = request.build_absolute_uri(self.serve)
+        session = request.build_absolute_uri(reverse("groups:session_detail", args=[self.MARK]))
+        self.session_head, _mark, self.session_tail = session.rpartition(self.MARK)
+
+    def page(self, url_path: str) -> str | None:
+        """The absolute URL of the page at `url_path`, or None if it has none."""
+        possible = [root for root in self.root_paths if url_path.startswith(root.root_path)]
+        if not possible:
+            return None
+        site_id, root_path, root_url, _language = possible[0]
+        rest = url_path[len(root_path) :]
+        if (
+            not self.simple
+            or len({root.site_id for root in possible}) > 1
+            or not self.PLAIN.fullmatch(rest)
+        ):
+            self.sentinel.url_path = url_path
+            return _absolute(self.request, self.sentinel.get_url(self.request))
+        if len(self.site_ids) == 1 or site_id == self.site_id:
+            return self.local + rest
+        return self.request.build_absolute_uri(root_url + self.serve + rest)
+
+    @property
+    def site_id(self) -> int | None:
+        """The request's site, looked up only when there are several to tell apart."""
+        if self._site_id is None:
+            site = Site.find_for_request(self.request)
+            self._site_id = site.pk if site is not None else 0
+        return self._site_id
+
+    def link(self, pk: int | None, title: str, url_path: str) -> dict | None:
+        if pk is None:
+            return None
+        return {"id": pk, "name": title, "url": self.page(url_path)}
+
+    def session(self, pk: int) -> str:
+        return f"{self.session_head}{pk}{self.session_tail}"
 
 
-# What _session and with_groups read of a session's pages, so that each row's course, unit
-# and space come without the rest of their columns (their bodies parsed from JSON, say):
-# half the time of reading a page of sessions.
-SESSION_FIELDS = (
+# What _session reads of a session and its pages, as a row: model instances of the
+# sessions and their courses, units and spaces cost more to build than all the rest.
+SESSION_COLUMNS = (
+    "pk",
     "start",
     "end",
+    "course_id",
     "course__title",
     "course__url_path",
     "course__path",
     "course__min_age",
     "course__max_age",
     "unit__title",
+    "unit_is_public",
+    "space_id",
     "space__title",
     "space__url_path",
+    "space_is_public",
+    "space__neighbourhood_id",
     "space__neighbourhood__slug",
     "space__neighbourhood__name",
+    "places_left",
+    "adults_needed",
+    "adults_short",
 )
 
 
-def session_items(request: HttpRequest, sessions: list) -> list[dict]:
-    return [_session(request, session) for session in groups_selectors.with_groups(sessions)]
+def _session(urls: PageUrls, row: dict, group: dict | None) -> dict:
+    space = row["space_is_public"]
+    return {
+        "id": row["pk"],
+        "start": timezone.localtime(row["start"]),
+        "end": timezone.localtime(row["end"]),
+        "url": urls.session(row["pk"]),
+        "course": urls.link(row["course_id"], row["course__title"], row["course__url_path"]),
+        "unit": row["unit__title"] if row["unit_is_public"] else None,
+        "group": (
+            urls.link(group["pk"], group["title"], group["url_path"])
+            if group and group["live"]
+            else None
+        ),
+        "space": (
+            urls.link(row["space_id"], row["space__title"], row["space__url_path"])
+            if space
+            else None
+        ),
+        "neighbourhood": (
+            {"slug": row["space__neighbourhood__slug"], "name": row["space__neighbourhood__name"]}
+            if space and row["space__neighbourhood_id"] is not None
+            else None
+        ),
+        "ages": {"youngest": row["course__min_age"], "oldest": row["course__max_age"]},
+        "places_left": row["places_left"],
+        "adults_needed": row["adults_needed"],
+        "helpers_needed": max(0, row["adults_short"]),
+    }
+
+
+def session_items(request: HttpRequest, rows: list[dict]) -> list[dict]:
+    groups = groups_selectors.groups_of_courses(
+        [row["course__path"] for row in rows], "pk", "title", "url_path", "live"
+    )
+    urls = PageUrls(request)
+    return [_session(urls, row, groups[row["course__path"]]) for row in rows]
 
 
 def _group(request: HttpRequest, group) -> dict:
@@ -446,7 +553,7 @@ def index(request):
     ),
     tags=["Sessions"],
 )
-@paginate(OpenDataPagination, finish=session_items)
+@paginate(OpenDataPagination, finish=session_items, columns=SESSION_COLUMNS)
 def session_list(request, filters: Query[SessionFilters]):
     start, end = time_window(filters)
     sessions = groups_selectors.with_public_places(
@@ -482,7 +589,7 @@ def session_list(request, filters: Query[SessionFilters]):
             if filters.needs_helpers
             else sessions.filter(adults_short__lte=0)
         )
-    return sessions.only(*SESSION_FIELDS)
+    return sessions
 
 
 @api.get(

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Field, Schema
+from ninja.schema import DjangoGetter
+from pydantic import model_validator
 
 from groups.choices import GroupKind, JoinPolicy
 
@@ -23,6 +25,22 @@ Slug = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_
 WallClock = Annotated[
     str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM, local time.")
 ]
+
+
+class Row(Schema):
+    """A schema the API fills from plain dicts of values it made itself.
+
+    Ninja wraps every value in a DjangoGetter, which reads each field through Python to
+    resolve managers, files and callables; a dict of plain values has none, and pydantic
+    reads it natively: a page of sessions validates in a fraction of the time.
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values, handler, info):
+        if type(values) is dict:
+            return handler(values)
+        return handler(DjangoGetter(values, cls, info.context))
 
 
 class Problem(Schema):
@@ -42,7 +60,7 @@ class ParameterProblem(Schema):
 Problem.model_rebuild()
 
 
-class Place(Schema):
+class Place(Row):
     """A neighbourhood of the town."""
 
     slug: str = Field(description="Use it in the `neighbourhood` filter.")
@@ -56,12 +74,12 @@ class Tag(Schema):
     name: str
 
 
-class Ages(Schema):
+class Ages(Row):
     youngest: int = Field(description="The youngest learners it takes, in years.")
     oldest: int = Field(description="The oldest learners it takes, in years.")
 
 
-class Link(Schema):
+class Link(Row):
     """Another public object, by id, name and web address."""
 
     id: int
@@ -69,7 +87,7 @@ class Link(Schema):
     url: str | None = Field(description="Its page on the website.")
 
 
-class SessionOut(Schema):
+class SessionOut(Row):
     """One meeting of a course. Counts only: never who is enrolled or who helps."""
 
     id: int

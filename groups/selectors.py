@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest, Left, Length, TruncMonth
 from django.utils import timezone
 from wagtail.images import get_image_model
+from wagtail.models import Page
 
 from commons.choices import ViewerRole
 from commons.models import Booking, Learner, SpacePage
@@ -333,6 +334,30 @@ def with_groups(sessions) -> list:
     for session in sessions:
         session.group_page = groups.get(session.course.path[: -GroupPage.steplen])
     return sessions
+
+
+def groups_of_courses(course_paths, *fields: str) -> dict[str, dict | None]:
+    """Return the group of each course path, as a row of the page's `fields`, or None
+    where the course's parent is not a group: with_groups for rows rather than model
+    instances, one query.
+
+    A group is told by its page's content type (nothing subclasses GroupPage), not by a
+    join to its own table: PostgreSQL would merge that join along every page's id rather
+    than look the few paths up in their index.
+    """
+    steplen = GroupPage.steplen
+    parents = {path[:-steplen] for path in course_paths}
+    rows = (
+        Page.objects.filter(
+            path__in=parents,
+            content_type__app_label=GroupPage._meta.app_label,
+            content_type__model=GroupPage._meta.model_name,
+        )
+        .order_by()
+        .values("path", *fields)
+    )
+    groups = {row["path"]: row for row in rows}
+    return {path: groups.get(path[:-steplen]) for path in course_paths}
 
 
 def sessions_of_group(group: GroupPage) -> QuerySet:

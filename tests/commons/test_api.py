@@ -9,16 +9,24 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Page, Site
 
 from commons import cache as page_cache
 from commons.models import Closure, User
 from commons.services import bookings
-from groups.choices import EnrolmentStatus
-from groups.models import Enrolment, GroupMeetingTime
+from groups.choices import EnrolmentStatus, GroupKind
+from groups.models import Enrolment, GroupMeetingTime, GroupPage
 from learning.models import CurriculumPage
 from learning.services import adopt_curriculum
 from tests.commons.api_world import SECRETS, build_world, restrict
-from tests.factories import LearnerFactory, at, make_group, make_session, make_space
+from tests.factories import (
+    LearnerFactory,
+    at,
+    make_course,
+    make_group,
+    make_session,
+    make_space,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +125,78 @@ def test_sessions_filter_by_group_and_space(client, world):
     for hidden in (world.private_group, world.draft_group, 99999):
         pk = hidden if isinstance(hidden, int) else hidden.pk
         assert get(client, "/sessions", group=pk)["count"] == 0
+
+
+def wagtails_links(response, items) -> list:
+    """Each session's links as Wagtail and Django make them for the same request: the
+    page's get_url made absolute, and reverse() for the session."""
+    request = response.wsgi_request
+
+    def url(page_id):
+        page = Page.objects.get(pk=page_id).specific
+        link = page.get_url(request)
+        return request.build_absolute_uri(link) if link else None
+
+    return [
+        {
+            "url": request.build_absolute_uri(reverse("groups:session_detail", args=[item["id"]])),
+            **{
+                kind: item[kind] and {**item[kind], "url": url(item[kind]["id"])}
+                for kind in ("course", "group", "space")
+            },
+        }
+        for item in items
+    ]
+
+
+def links(items) -> list:
+    return [
+        {"url": item["url"], **{kind: item[kind] for kind in ("course", "group", "space")}}
+        for item in items
+    ]
+
+
+def test_session_links_are_the_ones_wagtail_gives(client, world):
+    response = client.get(f"{API}/sessions")
+    items = response.json()["items"]
+
+    assert any(item["space"] for item in items) and any(item["group"] for item in items)
+    assert links(items) == wagtails_links(response, items)
+
+
+def test_session_links_with_other_sites_and_slugs_a_url_quotes(client, world):
+    """A course under another site's root gets that site's full address; a page under two
+    sites' roots, the request's; a slug with accents, the address reverse() quotes."""
+    root = Page.get_first_root_node()
+    other_home = root.add_child(instance=Page(title="Other town", slug="other-town"))
+    Site.objects.create(hostname="other.example", port=8080, root_page=other_home)
+    elsewhere = other_home.add_child(
+        instance=GroupPage(
+            title="Faraway Co-op",
+            slug="faraway-co-op",
+            kind=GroupKind.PARENT_COOP,
+            summary="Far away.",
+            min_age=5,
+            max_age=11,
+        )
+    )
+    abroad = make_session(course=make_course(group=elsewhere, title="Distant Drawing"))
+    accented = make_session(
+        course=make_course(group=world.quiet, title="Café crème", slug="café-crème")
+    )
+    # Under the default site's root and a second site's too: both sites could serve it.
+    Site.objects.create(hostname="twin.example", port=80, root_page=world.quiet)
+    response = client.get(f"{API}/sessions", {"page_size": 100})
+    items = response.json()["items"]
+
+    by_id = {item["id"]: item for item in items}
+    assert (
+        by_id[abroad.pk]["course"]["url"]
+        == "http://other.example:8080/faraway-co-op/distant-drawing/"
+    )
+    assert by_id[abroad.pk]["group"]["url"] == "http://other.example:8080/faraway-co-op/"
+    assert "%C3%A9" in by_id[accented.pk]["course"]["url"]
+    assert links(items) == wagtails_links(response, items)
 
 
 def test_sessions_window_defaults_to_thirty_days_and_can_be_chosen(client, world):
