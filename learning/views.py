@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Left, Length
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from commons.selectors import learners_guarded_by
 from commons.services.record_views import record_views
 from groups import selectors as group_selectors
 from groups.choices import EnrolmentStatus, Presence
-from groups.models import CoursePage, Session
+from groups.models import CoursePage, GroupPage, Session
 from groups.rota import current_register, is_session_adult
 from groups.selectors import learners_visible_to
 from learning import charts, tracker
@@ -501,15 +502,33 @@ def _level_label(level: int | None) -> str:
     return Level(level).label if level is not None else _("Not recorded")
 
 
+def _names_units() -> Exists:
+    """Whether the outer query's course names the units it covers."""
+    return Exists(CoursePage.units.through.objects.filter(coursepage_id=OuterRef("pk")))
+
+
+def _group_title() -> Subquery:
+    """The title of the outer query's course's group (a course is its group's child page):
+    read with the course, the page needs no group page of its own."""
+    path = OuterRef("path")
+    parent = Left(path, Length(path) - GroupPage.steplen)
+    return Subquery(GroupPage.objects.filter(path=parent).values("title")[:1])
+
+
 def _course_objectives(course) -> list:
     """The current objectives of the units the course covers, else of its curriculum's
     live units, in curriculum order, each with its unit's `unit_title`. One query, of the
-    fields the page shows: a Wagtail page per objective cost more than the rest of it."""
-    covered = Q(page__in=course.units.values("pk"))
-    if course.curriculum_id:
-        names_units = Exists(course.units.through.objects.filter(coursepage_id=course.pk))
-        curriculum_units = UnitPage.objects.live().child_of(course.curriculum).values("pk")
-        covered |= Q(~names_units, page__in=curriculum_units)
+    fields the page shows: a Wagtail page per objective cost more than the rest of it.
+
+    `names_units` (annotated on the course with its other reads) picks one of the two
+    rules: both in one query, ORed, made PostgreSQL scan every objective in the city."""
+    if course.names_units:
+        through = CoursePage.units.through.objects.filter(coursepage_id=course.pk)
+        covered = Q(page__in=through.values("unitpage_id"))
+    elif course.curriculum_id:
+        covered = Q(page__in=UnitPage.objects.live().child_of(course.curriculum).values("pk"))
+    else:
+        return []
     return list(
         LearningObjective.objects.filter(covered, retired=False)
         .order_by("page__path", "sort_order", "pk")
@@ -527,18 +546,21 @@ def course_overview(request, pk):
     adults. A fixed number of queries, however long the history."""
     _not_for_learner_logins(request)
     courses = group_selectors.with_overview_access(CoursePage.objects.all(), request.user)
-    course = get_object_or_404(courses.select_related("curriculum"), pk=pk)
+    courses = courses.select_related("curriculum").annotate(
+        names_units=_names_units(), group_title=_group_title()
+    )
+    course = get_object_or_404(courses, pk=pk)
     if not course.user_is_adult and not course.user_is_admin:
         raise Http404
-    group = group_selectors.group_of_course(course)
     # Its group's admins see every learner enrolled on it by learners_visible_to's own
     # admin rule, known already from the access annotation: asking the rules again cost a
     # subquery over every course in the city, most of the page's time.
     visible = Learner.objects.all() if course.user_is_admin else learners_visible_to(request.user)
+    # Only what the page and the view log read of each learner.
     learners = list(
-        visible.filter(
-            enrolments__course=course, enrolments__status=EnrolmentStatus.ACTIVE
-        ).order_by("name", "pk")
+        visible.filter(enrolments__course=course, enrolments__status=EnrolmentStatus.ACTIVE)
+        .order_by("name", "pk")
+        .only("name", "user_id")
     )
     objectives = _course_objectives(course)
     levels = tracker.latest_adult_levels(
@@ -576,12 +598,12 @@ def course_overview(request, pk):
         viewer=request.user,
         page=RecordPage.COURSE_OVERVIEW,
         role=ViewerRole.TUTOR if course.user_is_adult else ViewerRole.GROUP_ADMIN,
-        group_name=group.title,
+        group_name=course.group_title,
         about=course.title,
     )
     context = {
         "course": course,
-        "group": group,
+        "group_title": course.group_title,
         "learners": learners,
         "rows": rows,
         "achieved_label": Level(achieved_at).label,

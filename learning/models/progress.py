@@ -84,7 +84,13 @@ class ProgressEntry(models.Model):
         verbose_name = _("progress entry")
         verbose_name_plural = _("progress entries")
         ordering = ["-recorded_at", "-pk"]
-        indexes = [models.Index(fields=["learner", "objective", "-recorded_at"])]
+        indexes = [
+            models.Index(fields=["learner", "objective", "-recorded_at"]),
+            # A learner's history in time order, read either way: the dashboard's latest
+            # entries and the summaries' walk through it. Without it PostgreSQL read the
+            # whole city's entries backwards by time to find one learner's latest ten.
+            models.Index(fields=["learner", "recorded_at", "id"], name="progress_learner_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.objective} · {self.get_level_display()}"

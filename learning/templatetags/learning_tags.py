@@ -152,23 +152,23 @@ def recent_entry_items(entries, *, name: str) -> SafeString:
     # get_FOO_display() rebuilds the field's whole choice list on every call.
     levels, sources = dict(Level.choices), dict(Source.choices)
     parts = []
-    for entry in entries:
+    for entry in entries:  # tracker.RecentEntry rows
         level = conditional_escape(levels.get(entry.level, entry.level))
         source = conditional_escape(sources.get(entry.source, entry.source))
         own = entry.source == Source.SELF
         by = entry.recorded_by
-        who = f" ({conditional_escape(by.get_display_name())})" if by and not own else ""
+        who = f" ({conditional_escape(by)})" if by and not own else ""
         when = date_format(template_localtime(entry.recorded_at), "j M Y, H:i")
         note = conditional_escape(entry.note)
         note = f'<p class="tracker-recent__note">{note}</p>' if note else ""
         files = "".join(
-            f'<a href="{reverse("learning:evidence_download", args=[evidence.pk])}">'
-            f"Download {conditional_escape(evidence.original_name)}</a>"
-            for evidence in entry.evidence.all()
+            f'<a href="{reverse("learning:evidence_download", args=[pk])}">'
+            f"Download {conditional_escape(original_name)}</a>"
+            for pk, original_name in entry.evidence
         )
         parts.append(
             "\n      <li>\n        "
-            f"<strong>{conditional_escape(entry.objective.statement)}</strong>: "
+            f"<strong>{conditional_escape(entry.statement)}</strong>: "
             + (f"{name} said “{level}”" if own else level)
             + f"\n        <br><small>{source}{who}, "
             f"{conditional_escape(when)}</small>\n        {note}\n        {files}"

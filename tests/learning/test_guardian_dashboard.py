@@ -72,7 +72,17 @@ def test_a_guardian_adds_a_home_observation_with_evidence(world, child, parent, 
         "Shared biscuits fairly",
         parent,
     )
-    assert entry.evidence.get().content_type == "image/png"
+    evidence = entry.evidence.get()
+    assert evidence.content_type == "image/png"
+
+    # The dashboard's recent changes list it: what, who, the note and the file.
+    html = client_for(parent).get(dashboard_url(child)).content.decode()
+    recent = html.split('class="tracker-recent"')[1].split("</ol>")[0]
+    download = reverse("learning:evidence_download", args=[evidence.pk])
+    assert f"<strong>{objective.statement}</strong>: Secure" in recent
+    assert f"({parent.get_display_name()})" in recent
+    assert "Shared biscuits fairly" in recent
+    assert f'<a href="{download}">Download biscuits.png</a>' in recent
 
 
 def test_a_refused_file_says_why_and_saves_nothing(world, child, parent, client_for):
