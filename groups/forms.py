@@ -1,3 +1,4 @@
+import copy
 from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
@@ -336,14 +337,13 @@ class RegisterForm(forms.Form):
     def __init__(self, *args, learners, adults, current, **kwargs):
         super().__init__(*args, **kwargs)
         self.learners, self.adults = learners, adults
+        # One field made and copied for each learner, its label and initial mark set: making
+        # each afresh (its widget, its choices) was most of a busy register's form.
+        mark = forms.ChoiceField(choices=Presence.choices, widget=forms.RadioSelect, required=False)
         for learner in learners:
-            self.fields[f"learner-{learner.pk}"] = forms.ChoiceField(
-                label=learner.name,
-                choices=Presence.choices,
-                widget=forms.RadioSelect,
-                required=False,
-                initial=current["learners"].get(learner.pk),
-            )
+            field = copy.copy(mark)
+            field.label, field.initial = learner.name, current["learners"].get(learner.pk)
+            self.fields[f"learner-{learner.pk}"] = field
         for adult in adults:
             self.fields[f"adult-{adult.pk}"] = forms.BooleanField(
                 label=_("%(name)s was there") % {"name": adult.get_display_name()},

@@ -1,5 +1,8 @@
 """The rota on the site: a session's page, helpers needed, the register, hours, calendars."""
 
+from datetime import datetime
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -15,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from commons.cache import remember
 from commons.choices import RecordPage, ViewerRole
-from commons.models import Learner
+from commons.models import Learner, User
 from commons.services.record_views import record_views
 from groups import rota, selectors
 from groups.choices import EnrolmentStatus, Role, SessionStatus, SignupRole, SignupStatus
@@ -290,19 +293,19 @@ def helpers_needed(request):
 def session_register(request, pk):
     """Mark who was there. Only the session's adults and its group's admins find it."""
     _adult_required(request)
-    sessions = selectors.with_register_access(Session.objects.all(), request.user)
-    session = get_object_or_404(sessions.select_related("course", "space"), pk=pk)
-    may_take = session.user_is_adult
-    if not may_take and not session.user_is_admin:
-        raise Http404
-    group = selectors.group_of_course(session.course)
-    learners = list(_register_learners(session, request.user))
+    session = get_object_or_404(selectors.for_register(Session.objects.all(), request.user), pk=pk)
     adults = [
         signup.user
-        for signup in session.signups.filter(status=SignupStatus.CONFIRMED)
+        for signup in TutorSignup.objects.filter(session=session, status=SignupStatus.CONFIRMED)
         .select_related("user")
+        .only(*(f"user__{name}" for name in selectors.NAME_FIELDS))
         .order_by("role", "created_at", "pk")
     ]
+    # The lead or a confirmed helper, as rota.is_session_adult says: read from the rota.
+    session.user_is_adult = may_take = any(adult.pk == request.user.pk for adult in adults)
+    if not may_take and not session.user_is_admin:
+        raise Http404
+    learners = list(_register_learners(session, request.user))
     history = _register_history(session, learners)
     form = RegisterForm(
         request.POST if request.method == "POST" else None,
@@ -323,7 +326,7 @@ def session_register(request, pk):
         viewer=request.user,
         page=RecordPage.REGISTER,
         role=ViewerRole.TUTOR if may_take else ViewerRole.GROUP_ADMIN,
-        group_name=group.title,
+        group_name=session.group_title,
         about=session.course.title,
     )
     return render(
@@ -331,7 +334,7 @@ def session_register(request, pk):
         "groups/register.html",
         {
             "session": session,
-            "group": group,
+            "group_title": session.group_title,
             "form": form,
             "may_take": may_take,
             "learner_marks": history["learners"],
@@ -355,27 +358,68 @@ def _register_learners(session, user):
     return selectors.learners_on_session(session, user)
 
 
+class LearnerMark(NamedTuple):
+    """One learner's mark on the register, with who made it (blank once they have left)."""
+
+    recorded_at: datetime
+    learner: Learner
+    presence: str
+    recorded_by: str
+
+
+class AdultMark(NamedTuple):
+    """One adult's mark on the register, with who made it (blank once they have left)."""
+
+    recorded_at: datetime
+    user_id: int
+    name: str
+    present: bool
+    recorded_by: str
+
+
 def _register_history(session, learners) -> dict:
-    """Every mark on the register, newest first, and the latest one for each person."""
+    """Every mark on the register, newest first, and the latest one for each person.
+
+    Read as rows, not instances: a register taken and corrected a few times has more marks
+    than learners, and building a mark and its recorder for each was a tenth of the page."""
     by_pk = {learner.pk: learner for learner in learners}
-    learner_marks = list(
-        Attendance.objects.filter(session=session, learner__in=list(by_pk))
-        .select_related("recorded_by")
+    name = _display_names()
+    by_fields = ["recorded_by", *(f"recorded_by__{field}" for field in selectors.NAME_FIELDS)]
+    learner_marks = [
+        LearnerMark(at, by_pk[learner_id], presence, name(by_id, by_names))
+        for learner_id, presence, at, by_id, *by_names in Attendance.objects.filter(
+            session=session, learner__in=list(by_pk)
+        )
         .order_by("-recorded_at", "-pk")
-    )
-    for mark in learner_marks:
-        mark.learner = by_pk[mark.learner_id]  # Read once already, with the form's rows.
-    adult_marks = list(
-        AdultAttendance.objects.filter(session=session)
-        .select_related("user", "recorded_by")
+        .values_list("learner", "presence", "recorded_at", *by_fields)
+    ]
+    user_fields = ["user", *(f"user__{field}" for field in selectors.NAME_FIELDS)]
+    adult_marks = [
+        AdultMark(at, row[0], name(row[0], row[1:5]), present, name(row[5], row[6:]))
+        for present, at, *row in AdultAttendance.objects.filter(session=session)
         .order_by("-recorded_at", "-pk")
-    )
+        .values_list("present", "recorded_at", *user_fields, *by_fields)
+    ]
     current = {"learners": {}, "adults": {}}
     for mark in reversed(learner_marks):
-        current["learners"][mark.learner_id] = mark.presence
+        current["learners"][mark.learner.pk] = mark.presence
     for mark in reversed(adult_marks):
         current["adults"][mark.user_id] = mark.present
     return {"learners": learner_marks, "adults": adult_marks, "current": current}
+
+
+def _display_names():
+    """A function giving User.get_display_name from a user's id and NAME_FIELDS read in a
+    row, working each user out once; blank for no user."""
+    known = {None: ""}
+
+    def name(user_id, fields) -> str:
+        if user_id not in known:
+            user = User(pk=user_id, **dict(zip(selectors.NAME_FIELDS, fields, strict=True)))
+            known[user_id] = user.get_display_name()
+        return known[user_id]
+
+    return name
 
 
 def _save_register(request, session, form):

@@ -310,6 +310,32 @@ def test_a_correction_after_the_day_is_kept_as_history(
     assert rota.current_register(rota_taken)["learners"] == {maya.pk: "late"}
 
 
+def test_the_history_escapes_names_and_names_a_marker_who_has_left(
+    client_for, rota_taken, lead, helper, enrolled
+):
+    ada = enrolled[1]
+    ada.name = "<b>Ada & co</b>"
+    ada.save()
+    helper.display_name = "Hana <i>Helper</i>"
+    helper.save()
+    post_register(client_for(helper), rota_taken, {ada.pk: Presence.LATE}, adults=[lead])
+    gone = UserFactory(display_name="Gone Soon")
+    AdultAttendance.objects.update(recorded_by=gone)
+    gone.delete()
+
+    html = client_for(lead).get(register_url(rota_taken)).content.decode()
+
+    assert "<b>Ada" not in html and "<i>Helper" not in html
+    history = html.split('id="history-heading"')[1]
+    assert (
+        "<strong>&lt;b&gt;Ada &amp; co&lt;/b&gt;</strong> late, "
+        "marked by Hana &lt;i&gt;Helper&lt;/i&gt;</li>"
+    ) in history
+    assert "<strong>Lee Lead</strong> was there, marked by someone who has left</li>" in history
+    assert "<strong>Hana &lt;i&gt;Helper&lt;/i&gt;</strong> was not there, marked by" in history
+    assert '<legend class="register__name">&lt;b&gt;Ada &amp; co&lt;/b&gt;</legend>' in html
+
+
 def test_a_wrong_mark_is_refused_and_nothing_is_written(client_for, rota_taken, lead, enrolled):
     response = post_register(client_for(lead), rota_taken, {enrolled[0].pk: "asleep"})
 
