@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from commons.models import Neighbourhood
+from commons.widgets import LongSelect
 from groups.choices import GroupKind, Weekday
 from groups.models import GroupMeetingTime, GroupPage
 from groups.selectors import subject_model
@@ -22,7 +23,10 @@ def _subjects(request):
 
 
 class GroupFilter(django_filters.FilterSet):
-    """Filter the directory by kind, place, age, subject, day and openness, plus words."""
+    """Filter the directory by kind, place, age, subject, day and openness, plus words.
+
+    Its selects are LongSelects: the same markup as Django's, without a template per option.
+    """
 
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -35,6 +39,7 @@ class GroupFilter(django_filters.FilterSet):
         label=_("Kind of group"),
         choices=GroupKind.choices,
         empty_label=_("Any kind"),
+        widget=LongSelect,
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
     neighbourhood = django_filters.ModelChoiceFilter(
@@ -42,6 +47,7 @@ class GroupFilter(django_filters.FilterSet):
         queryset=Neighbourhood.objects.all(),
         to_field_name="slug",
         empty_label=_("Anywhere in town"),
+        widget=LongSelect,
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
     age = AgeFilter(
@@ -62,6 +68,7 @@ class GroupFilter(django_filters.FilterSet):
         queryset=_subjects,
         to_field_name="slug",
         empty_label=_("Any subject"),
+        widget=LongSelect,
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
     day = django_filters.ChoiceFilter(
@@ -69,6 +76,7 @@ class GroupFilter(django_filters.FilterSet):
         choices=Weekday.choices,
         method="filter_day",
         empty_label=_("Any day"),
+        widget=LongSelect,
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
     accepting = django_filters.BooleanFilter(

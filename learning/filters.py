@@ -7,9 +7,11 @@ from django import forms
 from django.db import models
 from django.db.models import F
 from django.forms.models import ModelChoiceIterator
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from commons import search_ranking
+from commons.cache import remember
 from commons.widgets import LongSelect
 from groups.filters import UNKNOWN_CHOICE, AgeFilter
 from learning import selectors
@@ -42,12 +44,22 @@ def _groups(request):
 
 class TitleChoices(ModelChoiceIterator):
     """A page's slug and title as a choice, read as two columns: the library's group list
-    runs to hundreds, and a whole page object for each would cost more than the page."""
+    runs to hundreds, and a whole page object for each would cost more than the page.
+
+    Escaped once and kept in the shared cache until the next write, like What's on's
+    choices: only an editor changes the groups, and a filtered library shows them all.
+    """
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("slug", "title")
+        yield from remember("library-group-choices", self._escaped)
+
+    def _escaped(self) -> list[tuple[str, str]]:
+        return [
+            (escape(slug), escape(title))
+            for slug, title in self.queryset.values_list("slug", "title")
+        ]
 
 
 class GroupChoiceField(django_filters.fields.ModelChoiceField):
@@ -60,7 +72,10 @@ class GroupChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class CurriculumFilter(django_filters.FilterSet):
-    """Narrow the library by subject, age, group and licence, then sort, then search words."""
+    """Narrow the library by subject, age, group and licence, then sort, then search words.
+
+    Its selects are LongSelects: the same markup as Django's, without a template per option.
+    """
 
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -74,6 +89,7 @@ class CurriculumFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_subject",
         empty_label=_("Any subject"),
+        widget=LongSelect,
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
     age = AgeFilter(
@@ -100,12 +116,14 @@ class CurriculumFilter(django_filters.FilterSet):
         label=_("Licence"),
         choices=Licence.choices,
         empty_label=_("Any licence"),
+        widget=LongSelect,
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=Sort.choices,
         empty_label=None,
+        widget=LongSelect,
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
     )
 
@@ -130,7 +148,10 @@ class CurriculumFilter(django_filters.FilterSet):
         if words and search_ranking.ranks_in_one_pass():
             return queryset.filter(pk__in=search_ranking.matching_ids(CurriculumPage, words))
         if words:
-            return queryset.search(words, operator="and", order_by_relevance=False)
+            results = queryset.search(words, operator="and", order_by_relevance=False)
+            # PostgreSQL's results are a queryset underneath: paged as one, the library
+            # reads a page of rows, not pages (other backends' results stay as they are).
+            return results.get_queryset() if hasattr(results, "get_queryset") else results
         return queryset
 
     # Each filter below narrows by the page's own id, depth, path or indexed fields, so the

@@ -2,7 +2,9 @@
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from types import SimpleNamespace
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -20,8 +22,18 @@ from learning.models import (
 
 
 def library_curricula() -> QuerySet:
-    """Return every live, public curriculum in the commons, with what a card shows."""
-    return with_card_details(CurriculumPage.objects.live().public())
+    """Return every live, public curriculum in the commons, with what a card shows.
+
+    Narrowed to the page type as well as joined to it: by type, the newest curricula are a
+    seek in learning's `learning_page_newest_first` index, not a sort of every page.
+    """
+    curricula = CurriculumPage.objects.live().public().filter(content_type=curriculum_type())
+    return with_card_details(curricula)
+
+
+def curriculum_type() -> ContentType:
+    """The curriculum page's content type (Django keeps it in memory after the first ask)."""
+    return ContentType.objects.get_for_model(CurriculumPage, for_concrete_model=False)
 
 
 def with_card_details(curricula: QuerySet) -> QuerySet:
@@ -61,11 +73,24 @@ def with_publishers(curricula: Iterable[CurriculumPage]) -> list[CurriculumPage]
     return curricula
 
 
-def group_curricula(group: GroupPage) -> QuerySet:
-    """The group's own live, public curricula, by title, with their subjects."""
-    return with_card_details(CurriculumPage.objects.live().public().child_of(group)).order_by(
-        "title", "pk"
+def publisher_titles(paths: Iterable[str]) -> dict[str, str]:
+    """The titles of the groups that publish the curricula at these paths, by group path."""
+    parent_paths = {Page._get_parent_path_from_path(path) for path in paths}
+    return dict(GroupPage.objects.filter(path__in=parent_paths).values_list("path", "title"))
+
+
+def card_subjects(curriculum_ids: list[int]) -> dict[int, list[SimpleNamespace]]:
+    """Each curriculum's subjects by name, as the badges read them (code, name, colour)."""
+    through = CurriculumPage.subjects.through.objects.filter(curriculumpage_id__in=curriculum_ids)
+    subjects: dict[int, list[SimpleNamespace]] = {}
+    rows = through.order_by("subject__name").values_list(
+        "curriculumpage_id", "subject__code", "subject__name", "subject__colour"
     )
+    for curriculum_id, code, name, colour in rows:
+        subjects.setdefault(curriculum_id, []).append(
+            SimpleNamespace(code=code, name=name, colour=colour)
+        )
+    return subjects
 
 
 def current_objectives(unit: UnitPage) -> Iterable[LearningObjective]:

@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
@@ -59,8 +60,13 @@ class GroupIndexPage(PrivateSectionsMixin, DirectoryPageMixin, BodyPageMixin, Pa
         from groups import selectors
         from groups.filters import GroupFilter
 
-        groups = selectors.directory_groups(self).order_by("title", "pk")
-        return GroupFilter(request.GET or None, queryset=groups, request=request)
+        # Narrowed to the page type too: PostgreSQL then finds the groups by the type's
+        # index, not by reading the whole page tree in id order.
+        page_type = ContentType.objects.get_for_model(GroupPage, for_concrete_model=False)
+        groups = selectors.directory_groups(self).filter(content_type=page_type)
+        return GroupFilter(
+            request.GET or None, queryset=groups.order_by("title", "pk"), request=request
+        )
 
     def directory_listing(self, queryset):
         # Rows, not pages: a card needs a few columns.
@@ -337,9 +343,10 @@ class GroupPage(PrivateSectionsMixin, RoutablePageMixin, Page):
         return context
 
     @staticmethod
-    def _tutor_rows(tutors) -> list[SimpleNamespace]:
-        """Each tutor's name and whether their check is current: a busy group lists
-        hundreds, so rows of five columns rather than four model instances apiece."""
+    def _tutor_rows(tutors) -> list[tuple[str, bool]]:
+        """Each tutor's name and whether their check is current (the tutor_items filter
+        shows them): a busy group lists hundreds, so rows of five columns rather than four
+        model instances apiece."""
         today = timezone.localdate()
         rows = tutors.values_list(
             "user__display_name",
@@ -349,9 +356,9 @@ class GroupPage(PrivateSectionsMixin, RoutablePageMixin, Page):
             "user__tutor_profile__current_check__renewal_date",
         )
         return [
-            SimpleNamespace(
-                name=display_name or f"{first} {last}".strip() or username,
-                is_checked=renewal is not None and renewal >= today,
+            (
+                display_name or f"{first} {last}".strip() or username,
+                renewal is not None and renewal >= today,
             )
             for display_name, first, last, username, renewal in rows
         ]

@@ -3,9 +3,10 @@
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,6 +53,22 @@ def age_range(group) -> str:
     }
 
 
+CHECKED_BADGE = ' <span class="badge badge--ok">Safeguarding checked</span>'
+
+
+@register.filter
+def tutor_items(tutors) -> SafeString:
+    """The list items of the group page's tutors, from (name, is checked) rows: a busy
+    group lists hundreds, which as a template loop took a tenth of the page's time. The
+    markup is the loop's own, spaces and all."""
+    return mark_safe(  # noqa: S308 (every name is escaped)
+        "".join(
+            f"\n      <li>{conditional_escape(name)}{CHECKED_BADGE if checked else ''}</li>\n      "
+            for name, checked in tutors
+        )
+    )
+
+
 @register.simple_tag
 def email_page_url(page, route: str = "") -> str:
     """The page's (or one of its routes') address for an email, where no request is at hand."""
@@ -74,34 +91,88 @@ COURSES_PER_PAGE = 12
 @register.inclusion_tag("groups/course_cards.html", takes_context=True)
 def group_courses(context, group) -> dict:
     """A page (?page=) of the group's running courses with their places left, those with the
-    soonest session to come first, then those with none to come, by title. Two queries."""
-    # A count per course through its index, not a join grouped over every course: grouped,
-    # SQLite's planner walks all the town's courses rather than this group's few.
-    enrolled = Enrolment.objects.filter(course=OuterRef("pk"), status=EnrolmentStatus.ACTIVE)
-    counted = enrolled.order_by().values("course").annotate(n=Count("pk")).values("n")
-    active = Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-    to_come = Session.objects.filter(course=OuterRef("pk"), end__gt=timezone.now())
-    next_start = to_come.order_by("start").values("start")[:1]
-    courses = (
-        CoursePage.objects.child_of(group)
-        .live()
-        .public()
-        .running()
-        .defer_streamfields()
-        .annotate(next_start=Subquery(next_start), active=active)
-        .order_by(F("next_start").asc(nulls_last=True), "title", "pk")
-    )
+    soonest session to come first, then those with none to come, by title. One query, with
+    the count in it; two when the page asked for is out of reach."""
     request = context.get("request")
-    results = Paginator(courses, COURSES_PER_PAGE).get_page(
-        request.GET.get("page") if request else None
-    )
-    for course in results.object_list:
-        course.places_text = places_in_words(course.places, course.active)
+    courses = _running_courses(group)
+    asked = request.GET.get("page") if request else None
+    number = _page_number(asked)
+    rows = _course_rows(courses, number) if number else []
+    if not rows and number != 1:
+        # Below the first page or past the last: as Paginator, show the last.
+        rows = _last_page_rows(courses)
+    paginator = Paginator(courses, COURSES_PER_PAGE)
+    # The window's count of every running course, which Paginator would have asked for.
+    paginator.count = rows[0]["total"] if rows else 0
+    results = paginator.get_page(asked)
+    # Courses are the group's children: a card's link is the group's and the slug.
+    base_url = group.get_url(request) if rows else ""
+    results.object_list = [
+        {
+            "title": row["title"],
+            "url": f"{base_url}{row['slug']}/",
+            "summary": row["summary"],
+            "min_age": row["min_age"],
+            "max_age": row["max_age"],
+            "places_text": places_in_words(row["places"], row["active"] or 0),
+        }
+        for row in rows
+    ]
     return {
         "request": request,
         "courses": results.object_list,
         "results": results,
-        "page_range": results.paginator.get_elided_page_range(
-            results.number, on_each_side=1, on_ends=1
-        ),
+        "page_range": paginator.get_elided_page_range(results.number, on_each_side=1, on_ends=1),
     }
+
+
+def _running_courses(group):
+    """The group's live, public, running courses, soonest session to come first, each
+    with `active`: how many learners hold a place (None for none)."""
+    # A count per course through its index, not a join grouped over every course: grouped,
+    # SQLite's planner walks all the town's courses rather than this group's few.
+    enrolled = Enrolment.objects.filter(course=OuterRef("pk"), status=EnrolmentStatus.ACTIVE)
+    counted = enrolled.order_by().values("course").annotate(n=Count("pk")).values("n")
+    to_come = Session.objects.filter(course=OuterRef("pk"), end__gt=timezone.now())
+    next_start = to_come.order_by("start").values("start")[:1]
+    # The group's children (as child_of) and live, in one filter: each step costs a clone.
+    children = Q(path__startswith=group.path, depth=group.depth + 1, live=True)
+    return (
+        CoursePage.objects.filter(children)
+        .public()
+        .running()
+        .annotate(next_start=Subquery(next_start), active=Subquery(counted))
+        .order_by(F("next_start").asc(nulls_last=True), "title", "pk")
+    )
+
+
+def _page_number(number) -> int | None:
+    """The page asked for if it can be in reach, as Paginator reads it; None if not."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        return 1
+    # Below one, or further than any offset the database takes: past the last page.
+    return number if 1 <= number <= 2**40 else None
+
+
+def _with_total(courses):
+    """Rows of what a card shows, each with the count of all the courses (a window)."""
+    return courses.annotate(total=Window(Count("pk"))).values(
+        "title", "slug", "summary", "min_age", "max_age", "places", "active", "total"
+    )
+
+
+def _course_rows(courses, number: int) -> list[dict]:
+    """Page `number`'s rows; none if it is past the last."""
+    bottom = (number - 1) * COURSES_PER_PAGE
+    return list(_with_total(courses)[bottom : bottom + COURSES_PER_PAGE])
+
+
+def _last_page_rows(courses) -> list[dict]:
+    """The last page's rows in one query: the last few in reverse, turned round."""
+    rows = list(_with_total(courses.reverse())[:COURSES_PER_PAGE])
+    if not rows:
+        return []
+    on_last_page = (rows[0]["total"] - 1) % COURSES_PER_PAGE + 1
+    return rows[:on_last_page][::-1]

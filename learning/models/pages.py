@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -46,15 +49,103 @@ class CurriculumIndexPage(PrivateSectionsMixin, DirectoryPageMixin, BodyPageMixi
         )
 
     def directory_listing(self, queryset):
-        # A card shows none of the StreamFields: leave their JSON unread.
-        return (
-            queryset.defer_streamfields() if hasattr(queryset, "defer_streamfields") else queryset
+        """Rows, not pages: a card needs a few columns, and its "adapted from" title comes
+        in the same join. Search results on PostgreSQL are pages already: they stay so."""
+        if not hasattr(queryset, "values"):
+            return queryset
+        return queryset.prefetch_related(None).values(
+            *CurriculumCard.COLUMNS, adapted_from_title=models.F("adapted_from__title")
         )
 
     def directory_page_items(self, items, request=None):
+        """The cards of a page of curricula, in two queries more: subjects and publishers."""
         from learning import selectors
 
-        return selectors.with_publishers(items)
+        rows = list(items)
+        if not rows or not isinstance(rows[0], dict):
+            return selectors.with_publishers(rows)
+        ids = [row["pk"] for row in rows]
+        subjects = selectors.card_subjects(ids)
+        publishers = selectors.publisher_titles(row["path"] for row in rows)
+        # A page's URL depends only on its url_path (and the request's site): one stand-in
+        # page gives each, as `pageurl` would, without a page object per card.
+        stand_in = Page()
+        cards = []
+        for row in rows:
+            stand_in.url_path = row["url_path"]
+            publisher = publishers.get(Page._get_parent_path_from_path(row["path"]))
+            cards.append(
+                CurriculumCard.of_row(
+                    row, url=stand_in.get_url(request), publisher=publisher, subjects=subjects
+                )
+            )
+        return cards
+
+
+LICENCES = dict(Licence.choices)
+
+
+class CardSubjects(tuple):
+    """A card's subjects, read by the card template as a page's `subjects.all`."""
+
+    def all(self):
+        return self
+
+
+@dataclass(frozen=True)
+class CurriculumCard:
+    """What a library card shows of a curriculum: the attributes the card template reads
+    of a page (learning/includes/curriculum_card.html), from a row."""
+
+    COLUMNS = (
+        "pk",
+        "path",
+        "url_path",
+        "title",
+        "summary",
+        "min_age",
+        "max_age",
+        "suggested_duration",
+        "licence",
+    )
+
+    pk: int
+    title: str
+    url: str
+    publisher: object
+    summary: str
+    subjects: CardSubjects
+    min_age: int
+    max_age: int
+    suggested_duration: str
+    licence: str
+    licence_display: str
+    adapted_from: object
+
+    @classmethod
+    def of_row(
+        cls, row: dict, *, url: str, publisher: str | None, subjects: dict
+    ) -> "CurriculumCard":
+        """The card of a row of COLUMNS and `adapted_from_title`, with its link, its
+        publisher's title (None to name none) and the subjects of card_subjects()."""
+        original = row["adapted_from_title"]
+        return cls(
+            pk=row["pk"],
+            title=row["title"],
+            url=url,
+            publisher=SimpleNamespace(title=publisher) if publisher is not None else None,
+            summary=row["summary"],
+            subjects=CardSubjects(subjects.get(row["pk"], ())),
+            min_age=row["min_age"],
+            max_age=row["max_age"],
+            suggested_duration=row["suggested_duration"],
+            licence=row["licence"],
+            licence_display=LICENCES.get(row["licence"], row["licence"]),
+            adapted_from=SimpleNamespace(title=original) if original is not None else None,
+        )
+
+    def get_licence_display(self) -> str:
+        return self.licence_display
 
 
 class CurriculumPage(PrivateSectionsMixin, RoutablePageMixin, Page):

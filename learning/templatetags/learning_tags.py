@@ -3,6 +3,8 @@
 import re
 
 from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
@@ -10,9 +12,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from wagtail.models import Page
 
 from learning import selectors
 from learning.choices import Level, Source
+from learning.models.pages import CurriculumCard, CurriculumPage
 
 register = template.Library()
 
@@ -28,18 +32,32 @@ GROUP_CURRICULA = 12
 def group_curricula(context, group):
     """The group's first few live curricula as cards (title, summary, subjects), in two
     queries, and whether it has more: those are in the library, narrowed to the group."""
-    curricula = list(selectors.group_curricula(group)[: GROUP_CURRICULA + 1])
-    for curriculum in curricula:
-        # The card names no publisher on the group's own page; set, the template need not
-        # look for one (a failed lookup costs a dir() of the page).
-        curriculum.publisher = None
-    library = selectors.library_index() if len(curricula) > GROUP_CURRICULA else None
-    return {
-        "request": context.get("request"),
-        "group": group,
-        "curricula": curricula[:GROUP_CURRICULA],
-        "library": library,
-    }
+    request = context.get("request")
+    rows = list(_group_curriculum_rows(group)[: GROUP_CURRICULA + 1])
+    library = selectors.library_index() if len(rows) > GROUP_CURRICULA else None
+    rows = rows[:GROUP_CURRICULA]
+    subjects = selectors.card_subjects([row["pk"] for row in rows]) if rows else {}
+    # Curricula are the group's children: a card's link is the group's and the slug.
+    base_url = group.get_url(request) if rows else ""
+    curricula = [
+        # The card names no publisher on the group's own page.
+        CurriculumCard.of_row(
+            row, url=f"{base_url}{row['slug']}/", publisher=None, subjects=subjects
+        )
+        for row in rows
+    ]
+    return {"request": request, "group": group, "curricula": curricula, "library": library}
+
+
+def _group_curriculum_rows(group):
+    """The group's own live, public curricula by title, as rows of what a card shows."""
+    # The content type tells PostgreSQL's planner how few of the group's children these
+    # are: without it, it walks every page by id to find them.
+    curricula = CurriculumPage.objects.live().public().child_of(group)
+    curricula = curricula.filter(content_type=ContentType.objects.get_for_model(CurriculumPage))
+    return curricula.order_by("title", "pk").values(
+        *CurriculumCard.COLUMNS, "slug", adapted_from_title=F("adapted_from__title")
+    )
 
 
 @register.inclusion_tag("learning/includes/newest_curricula.html", takes_context=True)
@@ -50,6 +68,14 @@ def newest_curricula(context, count: int = 3):
         "curricula": selectors.newest_curricula(count),
         "library": selectors.library_index(),
     }
+
+
+@register.simple_tag(takes_context=True)
+def card_url(context, curriculum) -> str:
+    """A curriculum card's link: a library card's own URL, or the page's, as `pageurl`."""
+    if isinstance(curriculum, Page):
+        return curriculum.get_url(request=context.get("request"))
+    return curriculum.url
 
 
 @register.filter

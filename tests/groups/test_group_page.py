@@ -162,3 +162,12 @@ def test_a_learner_login_sees_the_group_but_no_join_form(client_for, group, chil
     assert response.status_code == 200
     assert "Ask to join" not in text(response)
     assert "Membership" not in text(response)
+
+
+def test_a_tutors_name_is_escaped_in_the_list(client, group):
+    add_tutor(group, "<b>Bold</b> & Co")
+
+    content = client.get(group.url).content.decode()
+
+    assert "<li>&lt;b&gt;Bold&lt;/b&gt; &amp; Co</li>" in content
+    assert "<b>Bold</b>" not in content

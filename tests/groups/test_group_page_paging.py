@@ -5,6 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from commons.models import HomePage
@@ -69,6 +71,39 @@ def test_a_page_number_out_of_reach_shows_a_page_not_an_error(client, busy_group
 
     assert response.status_code == 200
     assert len(course_titles(response)) in (2, COURSES_PER_PAGE)
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "3", "99999999999999999999"])
+def test_a_page_below_the_first_or_past_the_last_shows_the_last(client, busy_group, page):
+    response = client.get(busy_group.url, {"page": page})
+
+    assert course_titles(response) == [
+        f"Course {COURSES_PER_PAGE - 3:02}",
+        f"Course {COURSES_PER_PAGE - 2:02}",
+    ]
+    assert "Showing 13 to 14" in response.text
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>2<' in response.text
+
+
+def test_course_cards_link_to_the_courses_and_say_the_places_left(client, busy_group):
+    response = client.get(busy_group.url)
+
+    links = re.findall(r'class="course-card__title"><a href="([^"]*)">Zebra Maths<', response.text)
+    assert links == [f"{busy_group.url}zebra-maths/"]
+    assert "places left" in response.text
+
+
+def test_paging_costs_no_more_queries_than_the_first_page(client, busy_group):
+    def queries(page) -> int:
+        client.get(busy_group.url, {"page": page})
+        with CaptureQueriesContext(connection) as captured:
+            client.get(busy_group.url, {"page": page})
+        return len(captured)
+
+    first = queries("1")
+    assert queries("2") == first
+    assert queries("0") == first
+    assert queries("3") == first + 1  # past the last: the page asked for, then the last
 
 
 def test_a_group_with_few_courses_shows_no_paging(client):
