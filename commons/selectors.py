@@ -109,12 +109,23 @@ def _photos_with_renditions(photos: QuerySet[SpacePhoto], *filter_specs: str) ->
     return photos.order_by("sort_order", "pk").prefetch_related(Prefetch("image", queryset=images))
 
 
-def with_space_card_details(spaces: QuerySet[SpacePage]) -> QuerySet[SpacePage]:
-    """Load what a directory card shows in a fixed number of queries."""
-    return spaces.select_related("neighbourhood").prefetch_related(
-        Prefetch("photos", queryset=_photos_with_renditions(SpacePhoto.objects, CARD_PHOTO)),
-        Prefetch("facilities", queryset=Facility.objects.order_by("name")),
-    )
+def space_card_photos(space_ids: list[int]) -> dict[int, SpacePhoto]:
+    """Each space's first photo, with its card rendition, by space id."""
+    photos = SpacePhoto.objects.filter(page_id__in=space_ids)
+    first = {}
+    for photo in _photos_with_renditions(photos, CARD_PHOTO):
+        first.setdefault(photo.page_id, photo)
+    return first
+
+
+def space_facility_names(space_ids: list[int]) -> dict[int, list[str]]:
+    """Each space's facilities' names, A to Z, by space id."""
+    through = SpacePage.facilities.through.objects.filter(spacepage_id__in=space_ids)
+    names: dict[int, list[str]] = {}
+    rows = through.order_by("facility__name").values_list("spacepage_id", "facility__name")
+    for space_id, name in rows:
+        names.setdefault(space_id, []).append(name)
+    return names
 
 
 def space_photos(space: SpacePage) -> list[SpacePhoto]:
@@ -169,9 +180,20 @@ def free_between(spaces: QuerySet[SpacePage], start: datetime, end: datetime) ->
     )
 
 
-def opening_hours(space: SpacePage) -> list[tuple[str, list[OpeningPeriod]]]:
-    """Each weekday, Monday first, with its opening periods in order (maybe none)."""
-    periods = sorted(space.opening_periods.all(), key=lambda p: (p.weekday, p.opens))
+def opening_periods(space: SpacePage) -> list[OpeningPeriod]:
+    """The space's opening periods by weekday, then opening time."""
+    return sorted(space.opening_periods.all(), key=lambda p: (p.weekday, p.opens))
+
+
+def opening_hours(
+    space: SpacePage, periods: list[OpeningPeriod] | None = None
+) -> list[tuple[str, list[OpeningPeriod]]]:
+    """Each weekday, Monday first, with its opening periods in order (maybe none).
+
+    `periods`, if given, are the space's `opening_periods`, already read.
+    """
+    if periods is None:
+        periods = opening_periods(space)
     return [
         (label, [p for p in periods if p.weekday == weekday]) for weekday, label in Weekday.choices
     ]
@@ -270,6 +292,27 @@ class BusyTime:
     from_day_before: bool
     into_next_day: bool
 
+    @property
+    def when(self) -> str:
+        """“All day”, “Until 10:00”, “From 18:00” or “10:00–12:00”: its hours on the day.
+
+        Formatted here, not by the week view's time filters: a busy week has dozens.
+        """
+        if self.from_day_before and self.into_next_day:
+            return "All day"
+        if self.from_day_before:
+            return f"Until {self.ends:%H:%M}"
+        if self.into_next_day:
+            return f"From {self.starts:%H:%M}"
+        return f"{self.starts:%H:%M}–{self.ends:%H:%M}"
+
+    @property
+    def changeover_ends(self) -> str:
+        """When its changeover ends, as 10:30, or "" if it has none shown on the day."""
+        if self.changeover_until and not self.into_next_day:
+            return f"{self.changeover_until:%H:%M}"
+        return ""
+
 
 @dataclass(frozen=True)
 class WeekDay:
@@ -323,17 +366,32 @@ def _busy_on(day_start: datetime, day_end: datetime, booking: PublicBooking) -> 
     )
 
 
-def space_week(space: SpacePage, day: date) -> Week:
+def space_week(
+    space: SpacePage,
+    day: date,
+    *,
+    periods: list[OpeningPeriod] | None = None,
+    closures: list[Closure] | None = None,
+) -> Week:
     """The Monday-to-Sunday week holding `day`: opening hours, closures and busy times.
 
-    Three queries whatever the week holds. Days start at local midnight, so a week with a
-    clock change is 167 or 169 hours long and every time still reads as on the wall clock.
+    Three queries whatever the week holds, one if the space's `opening_periods` and its
+    closures from the week's Monday on (or more) are given. Days start at local midnight,
+    so a week with a clock change is 167 or 169 hours long and every time still reads as
+    on the wall clock.
     """
     monday = monday_of(day)
     dates = [monday + timedelta(days=n) for n in range(8)]
     midnights = [timezone.make_aware(datetime.combine(d, time.min)) for d in dates]
-    periods = sorted(space.opening_periods.all(), key=lambda p: (p.weekday, p.opens))
-    closures = list(space.closures.filter(start_date__lte=dates[6], end_date__gte=monday))
+    if periods is None:
+        periods = opening_periods(space)
+    if closures is None:
+        closures = list(space.closures.filter(start_date__lte=dates[6], end_date__gte=monday))
+    else:
+        closures = sorted(
+            (c for c in closures if c.start_date <= dates[6] and c.end_date >= monday),
+            key=lambda c: c.sort_order,
+        )
     bookings = public_bookings(
         Booking.objects.for_space(space).filter(start__lt=midnights[7], end__gt=midnights[0])
     )

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -61,15 +62,55 @@ class SpaceIndexPage(PrivateSectionsMixin, DirectoryPageMixin, BodyPageMixin, Pa
         return SpaceFilter(request.GET or None, queryset=spaces, request=request)
 
     def directory_listing(self, queryset):
-        # A card shows none of the StreamFields: leave their JSON unread.
-        return (
-            queryset.defer_streamfields() if hasattr(queryset, "defer_streamfields") else queryset
+        # Rows, not pages: a card needs a few columns.
+        return queryset.values(
+            "pk",
+            "slug",
+            "title",
+            "summary",
+            "capacity",
+            "neighbourhood_id",
+            "neighbourhood__name",
+            *(name for name, _label in ACCESS_FEATURES),
         )
 
     def directory_page_items(self, items, request=None):
+        """The cards of a page of spaces, in two queries more (three with photos)."""
         from commons import selectors
 
-        return selectors.with_space_card_details(items)
+        rows = list(items)
+        ids = [row["pk"] for row in rows]
+        photos = selectors.space_card_photos(ids)
+        facilities = selectors.space_facility_names(ids)
+        # Spaces are the directory's children: a card's link is the directory's and the slug.
+        base_url = self.get_url(request)
+        return [
+            SpaceCard(
+                title=row["title"],
+                url=f"{base_url}{row['slug']}/",
+                photo=photos.get(row["pk"]),
+                summary=row["summary"],
+                neighbourhood=row["neighbourhood__name"] if row["neighbourhood_id"] else None,
+                capacity=row["capacity"],
+                facilities=", ".join(facilities.get(row["pk"], ())),
+                access_features=[label for name, label in ACCESS_FEATURES if row[name]],
+            )
+            for row in rows
+        ]
+
+
+@dataclass(frozen=True)
+class SpaceCard:
+    """What a directory card shows of a space (commons/includes/space_card.html)."""
+
+    title: str
+    url: str
+    photo: object
+    summary: str
+    neighbourhood: str | None
+    capacity: int
+    facilities: str
+    access_features: list
 
 
 ACCESS_FEATURES = [
@@ -329,16 +370,22 @@ class SpacePage(PrivateSectionsMixin, RoutablePageMixin, Page):
         from commons import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["week"] = selectors.space_week(self, week_of or timezone.localdate())
         if week_of is not None:
+            context["week"] = selectors.space_week(self, week_of)
             return context
+        # This week and the lists beside it share one read of the opening periods, and
+        # of the closures from this Monday on: this week's are among them.
+        today = timezone.localdate()
+        periods = selectors.opening_periods(self)
+        closures = list(selectors.upcoming_closures(self, today=selectors.monday_of(today)))
+        context["week"] = selectors.space_week(self, today, periods=periods, closures=closures)
         user = request.user
         may_see_code = bool(self.door_code) and selectors.may_see_door_code(self, user)
         context.update(
             photos=selectors.space_photos(self),
             facilities=self.facilities.order_by("name"),
-            opening_hours=selectors.opening_hours(self),
-            closures=selectors.upcoming_closures(self),
+            opening_hours=selectors.opening_hours(self, periods),
+            closures=[closure for closure in closures if closure.end_date >= today],
             rules=self.rules_in_words(),
             show_key_holder=user.is_authenticated and not user.is_learner_login,
             door_code=self.door_code if may_see_code else "",
@@ -403,6 +450,11 @@ class OpeningPeriod(Orderable):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    @property
+    def hours(self) -> str:
+        """“09:00–17:00”, for the space's page and week view."""
+        return f"{self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
 class Closure(Orderable):
@@ -536,10 +588,12 @@ class Booking(models.Model):
         verbose_name_plural = _("bookings")
         ordering = ["start", "pk"]
         # (status, start): What's on, the numbers and the open data read the confirmed
-        # bookings of a span across every space.
+        # bookings of a span across every space. (space, status, end): a space's week reads
+        # the bookings that end after its Monday, not every booking before its Sunday.
         indexes = [
             models.Index(fields=["space", "status", "start"]),
             models.Index(fields=["status", "start"]),
+            models.Index(fields=["space", "status", "end"]),
         ]
         constraints = [
             models.CheckConstraint(
