@@ -5,7 +5,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from wagtail.models import Page
@@ -19,6 +19,7 @@ from learning.models import (
     Subject,
     UnitPage,
 )
+from learning.models.pages import CurriculumCard
 
 
 def library_curricula() -> QuerySet:
@@ -77,6 +78,21 @@ def publisher_titles(paths: Iterable[str]) -> dict[str, str]:
     """The titles of the groups that publish the curricula at these paths, by group path."""
     parent_paths = {Page._get_parent_path_from_path(path) for path in paths}
     return dict(GroupPage.objects.filter(path__in=parent_paths).values_list("path", "title"))
+
+
+def group_curriculum_rows(group: GroupPage) -> QuerySet:
+    """The group's own live, public curricula by title, as rows of what a card shows
+    (CurriculumCard.COLUMNS, its slug and `adapted_from_title`).
+
+    Narrowed to the page type too: without it, PostgreSQL's planner cannot tell how few of
+    the group's children these are, and walks every page by id to find them.
+    """
+    curricula = CurriculumPage.objects.live().public().child_of(group)
+    return (
+        curricula.filter(content_type=curriculum_type())
+        .order_by("title", "pk")
+        .values(*CurriculumCard.COLUMNS, "slug", adapted_from_title=F("adapted_from__title"))
+    )
 
 
 def card_subjects(curriculum_ids: list[int]) -> dict[int, list[SimpleNamespace]]:

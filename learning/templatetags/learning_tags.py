@@ -3,8 +3,6 @@
 import re
 
 from django import template
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import F
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
@@ -16,7 +14,7 @@ from wagtail.models import Page
 
 from learning import selectors
 from learning.choices import Level, Source
-from learning.models.pages import CurriculumCard, CurriculumPage
+from learning.models.pages import CurriculumCard
 
 register = template.Library()
 
@@ -33,7 +31,7 @@ def group_curricula(context, group):
     """The group's first few live curricula as cards (title, summary, subjects), in two
     queries, and whether it has more: those are in the library, narrowed to the group."""
     request = context.get("request")
-    rows = list(_group_curriculum_rows(group)[: GROUP_CURRICULA + 1])
+    rows = list(selectors.group_curriculum_rows(group)[: GROUP_CURRICULA + 1])
     library = selectors.library_index() if len(rows) > GROUP_CURRICULA else None
     rows = rows[:GROUP_CURRICULA]
     subjects = selectors.card_subjects([row["pk"] for row in rows]) if rows else {}
@@ -47,17 +45,6 @@ def group_curricula(context, group):
         for row in rows
     ]
     return {"request": request, "group": group, "curricula": curricula, "library": library}
-
-
-def _group_curriculum_rows(group):
-    """The group's own live, public curricula by title, as rows of what a card shows."""
-    # The content type tells PostgreSQL's planner how few of the group's children these
-    # are: without it, it walks every page by id to find them.
-    curricula = CurriculumPage.objects.live().public().child_of(group)
-    curricula = curricula.filter(content_type=ContentType.objects.get_for_model(CurriculumPage))
-    return curricula.order_by("title", "pk").values(
-        *CurriculumCard.COLUMNS, "slug", adapted_from_title=F("adapted_from__title")
-    )
 
 
 @register.inclusion_tag("learning/includes/newest_curricula.html", takes_context=True)
